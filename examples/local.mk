@@ -1,0 +1,2 @@
+# Runnable examples.
+EXTRA_DIST += examples/demo.sh

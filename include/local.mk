@@ -1,0 +1,3 @@
+# Installed public headers.
+rumpnetinclude_HEADERS += \
+	include/rumpnet/rump.h

@@ -1,0 +1,42 @@
+/*
+ * klock.h -- the kernel lock of one netstack instance.
+ *
+ * One big lock serialises all protocol code of an instance.  It is
+ * recursive (count) and remembers its owner thread; every transition is
+ * asserted.  Blocking inside the kernel happens only through
+ * klock_sleep(), which releases the lock completely (whatever the
+ * recursion depth), waits on a condition variable and takes it back.
+ */
+#ifndef _NETSTACK_KERN_KLOCK_H_
+#define _NETSTACK_KERN_KLOCK_H_
+
+#include "netstack/kern/kern.h"
+
+struct klock {
+	struct rumpuser_mtx	*kl_mtx;	/* [I] */
+	uintptr_t		 kl_owner;	/* [K] thread id or 0 */
+	unsigned		 kl_count;	/* [K] recursion depth */
+};
+
+/* A condition a thread can sleep on while the kernel lock is released. */
+struct kcondvar {
+	struct rumpuser_cv	*kc_cv;
+};
+
+int klock_init(struct klock *kl);
+void klock_destroy(struct klock *kl);
+void klock_enter(struct klock *kl);
+void klock_exit(struct klock *kl);
+bool klock_held(const struct klock *kl);
+
+int kcondvar_init(struct kcondvar *cv);
+void kcondvar_destroy(struct kcondvar *cv);
+/*
+ * Sleep on cv with the lock released; deadline_mono is an absolute host
+ * MONO time in ns, or 0 for no timeout.  The lock is held again (with the
+ * same recursion depth) on return.  => 0 when woken, ETIMEDOUT.
+ */
+int klock_sleep(struct klock *kl, struct kcondvar *cv, uint64_t deadline_mono);
+void kcondvar_broadcast(struct kcondvar *cv);
+
+#endif /* _NETSTACK_KERN_KLOCK_H_ */

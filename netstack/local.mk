@@ -1,0 +1,21 @@
+# netstack: the host-independent kernel.
+noinst_LTLIBRARIES += libnetstack.la
+libnetstack_la_SOURCES = \
+	netstack/kern/kern.h \
+	netstack/kern/subr.c \
+	netstack/kern/netstack.h \
+	netstack/kern/netstack.c \
+	netstack/kern/klock.h \
+	netstack/kern/klock.c \
+	netstack/kern/callout.h \
+	netstack/kern/callout.c \
+	netstack/kern/mbuf.h \
+	netstack/kern/mbuf.c \
+	netstack/kern/sysctl.h \
+	netstack/kern/sysctl.c
+
+# The installed library: kernel, drivers and the hypercall layer.
+lib_LTLIBRARIES += librumpnet.la
+librumpnet_la_SOURCES = netstack/kern/rump.c
+librumpnet_la_LIBADD = libnetstack.la librumpuser.la
+librumpnet_la_LDFLAGS = -version-info 0:0:0
