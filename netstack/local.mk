@@ -19,3 +19,9 @@ lib_LTLIBRARIES += librumpnet.la
 librumpnet_la_SOURCES = netstack/kern/rump.c
 librumpnet_la_LIBADD = libnetstack.la librumpuser.la
 librumpnet_la_LDFLAGS = -version-info 0:0:0
+
+# Module fragments: each adds its sources to libnetstack_la_SOURCES and
+# its tests.
+include netstack/kern/socket.mk
+include netstack/net/net.mk
+include netstack/netinet/inet.mk

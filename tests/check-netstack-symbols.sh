@@ -28,7 +28,7 @@ trap 'rm -rf "$tmp"' EXIT
 nm --defined-only -P $libs 2>/dev/null | awk 'NF >= 2 && $2 != "U" { print $1 }' |
     sort -u > "$tmp/defined"
 # Symbols referenced but not defined inside them.
-nm -u -P $libs 2>/dev/null | awk 'NF >= 2 { print $1 }' | sort -u > "$tmp/undef"
+nm -u -P $libs 2>/dev/null | awk 'NF >= 2 && $2 == "U" { print $1 }' | sort -u > "$tmp/undef"
 comm -23 "$tmp/undef" "$tmp/defined" | grep -Ev "$allowed" > "$tmp/bad" || true
 
 if [ -s "$tmp/bad" ]; then

@@ -1,15 +1,32 @@
 /*
  * modules.h -- the list of netstack modules, in start-up order.
  * Each module defines a 'const struct netstack_module <name>_module'.
+ * Entries are weak references: a library built without a module (for
+ * example without IPv6) simply does not start it.
  */
 #ifndef _NETSTACK_KERN_MODULES_H_
 #define _NETSTACK_KERN_MODULES_H_
 
 #include "netstack/kern/netstack.h"
 
-extern const struct netstack_module kern_module;
+#define NETSTACK_MODULE(name) \
+	extern const struct netstack_module name##_module __attribute__((weak))
+
+NETSTACK_MODULE(kern);		/* kern.* sysctl identity */
+NETSTACK_MODULE(socket);	/* socket layer, protocol switch, processes */
+NETSTACK_MODULE(if);		/* interfaces, Ethernet, loopback, cloners */
+NETSTACK_MODULE(route);		/* routing tables */
+NETSTACK_MODULE(inet);		/* IPv4 addresses, ARP, AF_INET control */
+NETSTACK_MODULE(ip);		/* IPv4, ICMP, UDP, raw sockets */
+NETSTACK_MODULE(tcp);		/* TCP */
+NETSTACK_MODULE(inet6);		/* IPv6 addresses, ND, AF_INET6 control */
+NETSTACK_MODULE(ip6);		/* IPv6, ICMPv6, UDP/TCP over IPv6 */
+NETSTACK_MODULE(shmif);		/* shmif interface cloner */
+NETSTACK_MODULE(virtif);	/* host tap interface cloner */
 
 #define NETSTACK_MODULE_LIST \
-	&kern_module,
+	&kern_module, &socket_module, &if_module, &route_module, \
+	&inet_module, &ip_module, &tcp_module, &inet6_module, &ip6_module, \
+	&shmif_module, &virtif_module,
 
 #endif /* _NETSTACK_KERN_MODULES_H_ */

@@ -82,7 +82,7 @@ netstack_fini_modules(struct netstack *ns, size_t n)
 {
 	while (n-- > 0) {
 		const struct netstack_module *nm = netstack_modules[n];
-		if (nm->nm_fini != NULL)
+		if (nm != NULL && nm->nm_fini != NULL)
 			(*nm->nm_fini)(ns);
 	}
 }
@@ -113,6 +113,8 @@ netstack_create(const char *name, int flags, struct netstack **nsp)
 	for (i = 0; i < nitems(netstack_modules); i++) {
 		const struct netstack_module *nm = netstack_modules[i];
 
+		if (nm == NULL)		/* not linked in */
+			continue;
 		if ((rv = (*nm->nm_init)(ns)) != 0) {
 			kprintf("%s: module %s failed to start: error %d\n",
 			    ns->ns_name, nm->nm_name, rv);

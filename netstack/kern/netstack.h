@@ -66,7 +66,6 @@ struct netstack {
 /* Module registration: a static table in netstack.c lists the modules. */
 struct netstack_module {
 	const char	*nm_name;
-	enum netstack_modid nm_id;
 	/* => 0 or errno; on error every module initialised so far is
 	 * finalised in reverse order. */
 	int		(*nm_init)(struct netstack *);

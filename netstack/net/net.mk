@@ -1,0 +1,1 @@
+# netstack/net module fragment

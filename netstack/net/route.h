@@ -1,0 +1,71 @@
+/*
+ * route.h -- the routing table of an instance.
+ *
+ * One table per address family, longest-prefix match.  Keys are the
+ * destination and mask in network order, stored as byte strings so the
+ * same code serves IPv4 (4 bytes) and IPv6 (16 bytes).  All calls with
+ * the kernel lock held [K].
+ */
+#ifndef _NETSTACK_NET_ROUTE_H_
+#define _NETSTACK_NET_ROUTE_H_
+
+#include "netstack/net/if.h"
+
+/* Route flags: NetBSD letters in rump.netstat -r. */
+#define RTF_UP		0x0001	/* U: usable */
+#define RTF_GATEWAY	0x0002	/* G: destination through a gateway */
+#define RTF_HOST	0x0004	/* H: host route (full-length mask) */
+#define RTF_REJECT	0x0008	/* R: unreachable */
+#define RTF_DYNAMIC	0x0010	/* D: created by redirect */
+#define RTF_MODIFIED	0x0020	/* M: modified by redirect */
+#define RTF_STATIC	0x0800	/* S: added by hand */
+#define RTF_BLACKHOLE	0x1000	/* B: discard silently */
+#define RTF_LOCAL	0x200000 /* l: address of this host */
+#define RTF_CONNECTED	0x400000 /* C: network of an interface address */
+#define RTF_BROADCAST	0x800000 /* b: broadcast address */
+
+struct rtentry {
+	struct rtentry	*rt_next;	/* [K] table chain */
+	int		 rt_family;	/* [I] AF_INET, AF_INET6 */
+	uint8_t		 rt_dst[16];	/* [I] masked destination */
+	uint8_t		 rt_mask[16];	/* [I] */
+	unsigned	 rt_plen;	/* [I] prefix length */
+	uint8_t		 rt_gateway[16]; /* [K] next hop if RTF_GATEWAY */
+	struct ifnet	*rt_ifp;	/* [K] output interface */
+	uint8_t		 rt_ifaddr[16];	/* [K] preferred source address */
+	int		 rt_flags;	/* [K] RTF_* */
+	uint32_t	 rt_mtu;	/* [K] 0 = interface MTU */
+	uint64_t	 rt_use;	/* [K] packets sent through it */
+};
+
+int rt_init(struct netstack *ns);
+void rt_fini(struct netstack *ns);
+
+/*
+ * Add a route.  gateway may be NULL for an interface route (then ifp is
+ * required); for a gateway route ifp may be NULL and is found from the
+ * gateway.  => 0, EEXIST, ENETUNREACH (gateway not reachable), ENOMEM,
+ * EINVAL.
+ */
+int rt_add(struct netstack *ns, int family, const void *dst, unsigned plen,
+    const void *gateway, struct ifnet *ifp, int flags,
+    struct rtentry **rtp);
+/* Delete the exact (dst, plen) route. => 0 or ESRCH. */
+int rt_delete(struct netstack *ns, int family, const void *dst,
+    unsigned plen);
+/* Longest-prefix match. => NULL if no route (or only reject routes:
+ * the caller checks RTF_REJECT/RTF_BLACKHOLE). */
+struct rtentry *rt_lookup(struct netstack *ns, int family, const void *dst);
+/* Exact (dst, plen) entry or NULL. */
+struct rtentry *rt_lookup_exact(struct netstack *ns, int family,
+    const void *dst, unsigned plen);
+/* Remove every route through ifp (interface detach / address delete). */
+void rt_purge_ifp(struct netstack *ns, struct ifnet *ifp);
+/* Remove all non-local, non-connected routes (route flush). */
+void rt_flush(struct netstack *ns, int family);
+/* Iterate in (family, prefix) order: first entry after 'prev' (NULL =
+ * first). */
+struct rtentry *rt_next(struct netstack *ns, int family,
+    const struct rtentry *prev);
+
+#endif /* _NETSTACK_NET_ROUTE_H_ */

@@ -1,0 +1,68 @@
+/*
+ * in_var.h -- IPv4 interface addresses and the services other IPv4
+ * modules use to ask "is this address mine / which source do I use".
+ * All with the kernel lock held [K].
+ */
+#ifndef _NETSTACK_NETINET_IN_VAR_H_
+#define _NETSTACK_NETINET_IN_VAR_H_
+
+#include "netstack/net/if.h"
+#include "netstack/net/route.h"
+
+/* ia_flags (in ifa_flags) */
+#define IN_IFF_TENTATIVE	0x01	/* duplicate check in progress */
+#define IN_IFF_DUPLICATED	0x02	/* another node answered for it */
+#define IN_IFF_DETACHED		0x04
+
+struct in_ifaddr {
+	struct ifaddr	ia_ifa;		/* must be first */
+	uint32_t	ia_addr;	/* network order */
+	uint32_t	ia_netmask;	/* network order */
+	uint32_t	ia_subnet;	/* ia_addr & ia_netmask */
+	uint32_t	ia_broadaddr;	/* directed broadcast */
+	unsigned	ia_plen;
+};
+
+/* The AF_INET domain control (addresses, routes, ARP requests). */
+int in_control(struct netstack *ns, unsigned long cmd, void *data);
+
+/* Add or delete an address on ifp (used by in_control and tests).
+ * => 0, EEXIST, EADDRNOTAVAIL, EINVAL, ENOMEM. */
+int in_addaddr(struct ifnet *ifp, uint32_t addr, unsigned plen,
+    uint32_t broadaddr);
+int in_deladdr(struct ifnet *ifp, uint32_t addr);
+
+/* The first (primary) IPv4 address of ifp, or NULL. */
+struct in_ifaddr *in_ifaddr_primary(struct ifnet *ifp);
+/* The address record holding addr on any interface, or NULL. */
+struct in_ifaddr *in_ifaddr_lookup(struct netstack *ns, uint32_t addr);
+/* Is addr one of ours (any interface, any state but DUPLICATED)? */
+bool in_islocal(struct netstack *ns, uint32_t addr);
+/* Is addr a broadcast address on ifp (limited, directed, or the
+ * all-zeros/all-ones host part of a subnet of ifp)? */
+bool in_broadcast(uint32_t addr, const struct ifnet *ifp);
+/*
+ * Choose a source address for a packet to dst: the route's preferred
+ * source, else the primary address of the output interface.
+ * => 0 and *src, or EADDRNOTAVAIL / ENETUNREACH / EHOSTUNREACH.
+ */
+int in_selectsrc(struct netstack *ns, uint32_t dst, uint32_t *src,
+    struct rtentry **rtp);
+
+/* ARP (netinet/if_arp.c) -------------------------------------------- */
+/*
+ * Resolve the link address of next hop 'dst' on ifp.  => 0 and lla
+ * filled if known; EWOULDBLOCK if the packet was queued (consumed) while
+ * a request is outstanding; other errno if dropped (consumed).
+ */
+int arp_resolve(struct ifnet *ifp, struct mbuf *m, uint32_t dst,
+    uint8_t lla[ETHER_ADDR_LEN]);
+/* Announce addr (gratuitous ARP) on ifp. */
+void arp_announce(struct ifnet *ifp, uint32_t addr);
+/* Forget every entry on ifp (interface down/detach). */
+void arp_purge_ifp(struct ifnet *ifp);
+
+/* IPv4 input (netinet/ip_input.c): registered for ETHERTYPE_IP. */
+void ip_input(struct netstack *ns, struct mbuf *m);
+
+#endif /* _NETSTACK_NETINET_IN_VAR_H_ */

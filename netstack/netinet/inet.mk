@@ -1,0 +1,1 @@
+# netstack/netinet module fragment
