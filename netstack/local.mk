@@ -12,7 +12,14 @@ libnetstack_la_SOURCES = \
 	netstack/kern/mbuf.h \
 	netstack/kern/mbuf.c \
 	netstack/kern/sysctl.h \
-	netstack/kern/sysctl.c
+	netstack/kern/sysctl.c \
+	netstack/kern/modules.h \
+	netstack/kern/socketvar.h \
+	netstack/net/if.h \
+	netstack/net/route.h \
+	netstack/netinet/in.h \
+	netstack/netinet/in_var.h
+libnetstack_la_LIBADD = libcksum.la
 
 # The installed library: kernel, drivers and the hypercall layer.
 lib_LTLIBRARIES += librumpnet.la
@@ -22,6 +29,7 @@ librumpnet_la_LDFLAGS = -version-info 0:0:0
 
 # Module fragments: each adds its sources to libnetstack_la_SOURCES and
 # its tests.
+include netstack/netinet/cksum.mk
 include netstack/kern/socket.mk
 include netstack/net/net.mk
 include netstack/netinet/inet.mk
