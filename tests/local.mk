@@ -14,3 +14,8 @@ endif
 # libc functions.
 dist_check_SCRIPTS += tests/check-netstack-symbols.sh
 TESTS += tests/check-netstack-symbols.sh
+
+# Scenario tests: real processes on bus files.
+EXTRA_DIST += tests/scenario/common.sh
+dist_check_SCRIPTS += tests/scenario/two_node.sh
+TESTS += tests/scenario/two_node.sh

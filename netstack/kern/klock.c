@@ -53,6 +53,27 @@ klock_held(const struct klock *kl)
 	    rumpuser_thread_self() && kl->kl_count > 0;
 }
 
+unsigned
+klock_release_all(struct klock *kl)
+{
+	unsigned depth;
+
+	KASSERT(klock_held(kl));
+	depth = kl->kl_count;
+	kl->kl_count = 0;
+	__atomic_store_n(&kl->kl_owner, 0, __ATOMIC_RELAXED);
+	rumpuser_mutex_exit(kl->kl_mtx);
+	return depth;
+}
+
+void
+klock_reacquire(struct klock *kl, unsigned depth)
+{
+	KASSERT(depth > 0);
+	klock_enter(kl);
+	kl->kl_count = depth;
+}
+
 int
 kcondvar_init(struct kcondvar *cv)
 {

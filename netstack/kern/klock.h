@@ -29,6 +29,14 @@ void klock_enter(struct klock *kl);
 void klock_exit(struct klock *kl);
 bool klock_held(const struct klock *kl);
 
+/*
+ * Drop every level of the lock (to wait for a thread that may need it,
+ * e.g. joining a driver's receive thread) and take it back.
+ * => the depth to pass to klock_reacquire.
+ */
+unsigned klock_release_all(struct klock *kl);
+void klock_reacquire(struct klock *kl, unsigned depth);
+
 int kcondvar_init(struct kcondvar *cv);
 void kcondvar_destroy(struct kcondvar *cv);
 /*

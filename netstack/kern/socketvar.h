@@ -121,7 +121,12 @@ struct protosw {
 	int	(*pr_attach)(struct socket *so, int proto);
 	/* Free the PCB; the socket is being closed.  For TCP this starts a
 	 * graceful close and the PCB may outlive the socket (it must then
-	 * forget so).  Never fails. */
+	 * forget so).  Never fails.
+	 * A protocol that still needs the socket (say, so_snd data not yet
+	 * acknowledged) leaves so_pcb set and calls sofree() when done;
+	 * with so_pcb NULL the socket is freed at once.  Also called for
+	 * the connections still queued (embryonic or complete) on a
+	 * listener that is closed. */
 	void	(*pr_detach)(struct socket *so);
 	int	(*pr_bind)(struct socket *so, const struct ksockaddr *nam,
 		    size_t namlen);
@@ -204,7 +209,8 @@ void soqinsque_complete(struct socket *so);
 /* The embryonic connection failed: the protocol has already detached;
  * free the socket. */
 void soabort_embryonic(struct socket *so);
-/* The protocol is done with a socket whose descriptor is closed. */
+/* The protocol is done with a socket whose descriptor is closed.
+ * (It clears so_pcb; a socket still open is freed at its close.) */
 void sofree(struct socket *so);
 
 /* Datagram buffers. => 0, or ENOBUFS after freeing m (counted). */
@@ -226,6 +232,8 @@ int sbreserve(struct sockbuf *sb, uint32_t hiwat, bool stream);
  * Protocol registration: each protocol module registers its switch at
  * init.  The socket layer picks the entry matching (domain, type,
  * protocol); protocol 0 selects the entry flagged default.
+ * proto_unregister (first thing in the module's fini) detaches every
+ * socket still attached to pr; the switch is never called again.
  */
 int proto_register(struct netstack *ns, const struct protosw *pr,
     bool isdefault);
@@ -240,5 +248,7 @@ typedef int (*domain_control_fn)(struct netstack *ns, unsigned long cmd,
     void *data);
 int domain_control_register(struct netstack *ns, int family,
     domain_control_fn fn);
+/* The control function registered for family, or NULL (ifioctl). */
+domain_control_fn domain_control_lookup(struct netstack *ns, int family);
 
 #endif /* _NETSTACK_KERN_SOCKETVAR_H_ */

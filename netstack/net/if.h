@@ -168,6 +168,10 @@ void if_detach(struct ifnet *ifp);
 void if_free(struct ifnet *ifp);
 struct ifnet *if_byname(struct netstack *ns, const char *name);
 struct ifnet *if_byindex(struct netstack *ns, unsigned index);
+/* The interface with the lowest index (continue with if_next), and lo0;
+ * NULL if none. */
+struct ifnet *if_first(struct netstack *ns);
+struct ifnet *if_lo0(struct netstack *ns);
 /* Set or clear IFF_UP (calls if_init / if_stop). => 0 or errno. */
 int if_setflags(struct ifnet *ifp, int flags);
 /* Recompute if_csum_flags_tx/rx from if_capenable. */
@@ -205,6 +209,38 @@ extern const uint8_t etherbroadcastaddr[ETHER_ADDR_LEN];
 typedef void (*ether_input_fn)(struct netstack *ns, struct mbuf *m);
 int ether_register_input(struct netstack *ns, uint16_t type,
     ether_input_fn fn);
+
+/*
+ * Link-address resolution for ether_output other than IPv4 (which uses
+ * arp_resolve): netinet6 registers its neighbour discovery for
+ * AF_INET6.  Same contract as arp_resolve: => 0 and lla filled;
+ * EWOULDBLOCK if the packet was queued (consumed); another errno if it
+ * was dropped (consumed).  fn NULL unregisters.  => 0 or EAFNOSUPPORT.
+ */
+typedef int (*ether_resolve_fn)(struct ifnet *ifp, struct mbuf *m,
+    const struct ksockaddr *dst, uint8_t lla[ETHER_ADDR_LEN]);
+int ether_register_resolver(struct netstack *ns, int family,
+    ether_resolve_fn fn);
+
+/*
+ * Address families follow interface events through hooks (netinet,
+ * netinet6), called with the kernel lock held; any member may be NULL.
+ */
+struct if_afhooks {
+	int	ifh_family;
+	/* IFF_UP was set (if_init succeeded). */
+	void	(*ifh_up)(struct ifnet *ifp);
+	/* IFF_UP was cleared (if_stop was called). */
+	void	(*ifh_down)(struct ifnet *ifp);
+	/* if_lladdr changed; 'announce' asks for gratuitous notices. */
+	void	(*ifh_lladdr)(struct ifnet *ifp, bool announce);
+	/* The interface is being detached: remove the family's addresses,
+	 * their routes and neighbour entries. */
+	void	(*ifh_detach)(struct ifnet *ifp);
+};
+/* => 0, EEXIST (family already hooked), ENOSPC. */
+int if_afhooks_register(struct netstack *ns, const struct if_afhooks *h);
+void if_afhooks_unregister(struct netstack *ns, const struct if_afhooks *h);
 
 struct socket;
 /*

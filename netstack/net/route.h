@@ -20,6 +20,7 @@
 #define RTF_MODIFIED	0x0020	/* M: modified by redirect */
 #define RTF_STATIC	0x0800	/* S: added by hand */
 #define RTF_BLACKHOLE	0x1000	/* B: discard silently */
+#define RTF_ANNOUNCE	0x20000	/* p: proxy: announce the destination */
 #define RTF_LOCAL	0x200000 /* l: address of this host */
 #define RTF_CONNECTED	0x400000 /* C: network of an interface address */
 #define RTF_BROADCAST	0x800000 /* b: broadcast address */
@@ -67,5 +68,27 @@ void rt_flush(struct netstack *ns, int family);
  * first). */
 struct rtentry *rt_next(struct netstack *ns, int family,
     const struct rtentry *prev);
+
+/*
+ * The route requests of include/rumpnet/rump_net.h (RUMP_SIOCADDRT ...),
+ * family-independent part.  A domain control (in_control, in6_control)
+ * calls it with hooks for what depends on the family.
+ * => 0, ENOTTY (not a route request), or errno.
+ */
+struct rt_ctlops {
+	int	rco_family;
+	/* The interface holding local address addr, or NULL. */
+	struct ifnet *(*rco_ifa_ifp)(struct netstack *ns, const uint8_t *addr);
+	/* The source address a packet to dst through rt would get.
+	 * => 0 or errno (the request reports an all-zero address). */
+	int	(*rco_src)(struct netstack *ns, const struct rtentry *rt,
+		    const uint8_t *dst, uint8_t *src);
+	/* An interface route went away: forget neighbour entries on ifp
+	 * inside dst/plen. */
+	void	(*rco_purge)(struct ifnet *ifp, const uint8_t *dst,
+		    unsigned plen);
+};
+int rt_control(struct netstack *ns, unsigned long cmd, void *data,
+    const struct rt_ctlops *ops);
 
 #endif /* _NETSTACK_NET_ROUTE_H_ */

@@ -31,9 +31,17 @@ int in_control(struct netstack *ns, unsigned long cmd, void *data);
 int in_addaddr(struct ifnet *ifp, uint32_t addr, unsigned plen,
     uint32_t broadaddr);
 int in_deladdr(struct ifnet *ifp, uint32_t addr);
+/* As in_addaddr, but the address goes first: it becomes the primary. */
+int in_addaddr_primary(struct ifnet *ifp, uint32_t addr, unsigned plen,
+    uint32_t broadaddr);
+/* Change the prefix length / broadcast of an address (routes follow).
+ * => 0 or EINVAL. */
+int in_updateaddr(struct in_ifaddr *ia, unsigned plen, uint32_t broadaddr);
 
 /* The first (primary) IPv4 address of ifp, or NULL. */
 struct in_ifaddr *in_ifaddr_primary(struct ifnet *ifp);
+/* The address record of addr on ifp, or NULL. */
+struct in_ifaddr *in_ifaddr_onif(struct ifnet *ifp, uint32_t addr);
 /* The address record holding addr on any interface, or NULL. */
 struct in_ifaddr *in_ifaddr_lookup(struct netstack *ns, uint32_t addr);
 /* Is addr one of ours (any interface, any state but DUPLICATED)? */

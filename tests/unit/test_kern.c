@@ -415,38 +415,38 @@ START_TEST(test_sysctl_tree)
 	ck_assert_int_eq(netstack_create("node1", NETSTACK_VIRTUAL_CLOCK,
 	    &ns), 0);
 	klock_enter(&ns->ns_klock);
-	ck_assert_int_eq(sysctl_add_int(ns, "net.inet.ip.forwarding",
+	ck_assert_int_eq(sysctl_add_int(ns, "test.inet.ip.forwarding",
 	    SYSCTL_RW, &forwarding, 0, 1, "forward packets"), 0);
-	ck_assert_int_eq(sysctl_add_int(ns, "net.inet.ip.forwarding",
+	ck_assert_int_eq(sysctl_add_int(ns, "test.inet.ip.forwarding",
 	    SYSCTL_RW, &forwarding, 0, 1, NULL), EEXIST);
-	ck_assert_int_eq(sysctl_add_counters(ns, "net.inet.ip.stats", names,
+	ck_assert_int_eq(sysctl_add_counters(ns, "test.inet.ip.stats", names,
 	    counters, 2), 0);
 
 	v = 1;
-	ck_assert_int_eq(sysctl_byname(ns, "net.inet.ip.forwarding", NULL,
+	ck_assert_int_eq(sysctl_byname(ns, "test.inet.ip.forwarding", NULL,
 	    NULL, &v, sizeof(v)), 0);
 	ck_assert_int_eq(forwarding, 1);
 	v64 = 0;
-	ck_assert_int_eq(sysctl_byname(ns, "net.inet.ip.forwarding", NULL,
+	ck_assert_int_eq(sysctl_byname(ns, "test.inet.ip.forwarding", NULL,
 	    NULL, &v64, sizeof(v64)), 0);
 	ck_assert_int_eq(forwarding, 0);
 	v = 2;
-	ck_assert_int_eq(sysctl_byname(ns, "net.inet.ip.forwarding", NULL,
+	ck_assert_int_eq(sysctl_byname(ns, "test.inet.ip.forwarding", NULL,
 	    NULL, &v, sizeof(v)), EINVAL);
-	ck_assert_int_eq(sysctl_byname(ns, "net.inet.ip.forwarding", NULL,
+	ck_assert_int_eq(sysctl_byname(ns, "test.inet.ip.forwarding", NULL,
 	    NULL, &v, 3), EINVAL);
 	len = sizeof(v);
-	ck_assert_int_eq(sysctl_byname(ns, "net.inet.ip.forwarding", &v, &len,
+	ck_assert_int_eq(sysctl_byname(ns, "test.inet.ip.forwarding", &v, &len,
 	    NULL, 0), 0);
 	ck_assert_int_eq(v, 0);
-	ck_assert_int_eq(sysctl_byname(ns, "net.inet.ip.nonesuch", &v, &len,
+	ck_assert_int_eq(sysctl_byname(ns, "test.inet.ip.nonesuch", &v, &len,
 	    NULL, 0), ENOENT);
 
 	len = sizeof(q);
-	ck_assert_int_eq(sysctl_byname(ns, "net.inet.ip.stats.badsum", &q,
+	ck_assert_int_eq(sysctl_byname(ns, "test.inet.ip.stats.badsum", &q,
 	    &len, NULL, 0), 0);
 	ck_assert_uint_eq(q, 9);
-	ck_assert_int_eq(sysctl_byname(ns, "net.inet.ip.stats.badsum", NULL,
+	ck_assert_int_eq(sysctl_byname(ns, "test.inet.ip.stats.badsum", NULL,
 	    NULL, &q, sizeof(q)), EPERM);
 
 	/* Strings: read back, too-small buffer, write. */
@@ -467,18 +467,18 @@ START_TEST(test_sysctl_tree)
 	    EPERM);
 
 	/* Enumeration under a prefix is in name order, on name boundaries. */
-	ck_assert_int_eq(sysctl_add_int(ns, "net.inet.ip6x", SYSCTL_RO, &v,
+	ck_assert_int_eq(sysctl_add_int(ns, "test.inet.ip6x", SYSCTL_RO, &v,
 	    0, 0, NULL), 0);
-	for (n = sysctl_next(ns, "net.inet.ip", ""); n != NULL;
-	    n = sysctl_next(ns, "net.inet.ip", n->sn_name))
+	for (n = sysctl_next(ns, "test.inet.ip", ""); n != NULL;
+	    n = sysctl_next(ns, "test.inet.ip", n->sn_name))
 		seen[nseen++] = n->sn_name;
 	ck_assert_int_eq(nseen, 3);
-	ck_assert_str_eq(seen[0], "net.inet.ip.forwarding");
-	ck_assert_str_eq(seen[1], "net.inet.ip.stats.badsum");
-	ck_assert_str_eq(seen[2], "net.inet.ip.stats.total");
+	ck_assert_str_eq(seen[0], "test.inet.ip.forwarding");
+	ck_assert_str_eq(seen[1], "test.inet.ip.stats.badsum");
+	ck_assert_str_eq(seen[2], "test.inet.ip.stats.total");
 
-	sysctl_remove_prefix(ns, "net");
-	ck_assert_ptr_null(sysctl_next(ns, "net", ""));
+	sysctl_remove_prefix(ns, "test");
+	ck_assert_ptr_null(sysctl_next(ns, "test", ""));
 	ck_assert_ptr_nonnull(sysctl_next(ns, "kern", ""));
 	klock_exit(&ns->ns_klock);
 	netstack_destroy(ns);

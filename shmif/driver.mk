@@ -1,0 +1,11 @@
+# shmif/driver.mk -- the shmif interface (kernel half) and its public
+# creation call.  Host-independent like netstack/: it is checked by
+# tests/check-netstack-symbols.sh.
+noinst_LTLIBRARIES += libshmifkern.la
+libshmifkern_la_SOURCES = \
+	shmif/if_shmif.c \
+	shmif/if_shmif.h
+# The public creation call sits with the other public entry points.
+librumpnet_la_SOURCES += shmif/shmif_pub.c
+rumpnetinclude_HEADERS += include/rumpnet/rump_shmif.h
+librumpnet_la_LIBADD += libshmifkern.la libshmifbus.la

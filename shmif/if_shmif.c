@@ -1,0 +1,567 @@
+/*
+ * if_shmif.c -- the shmif Ethernet interface: a network interface whose
+ * wire is a bus file shared with other processes (shmif/shmif_bus.h).
+ *
+ * Transmit: if_transmit appends the finished frame to the bus under the
+ * bus lock and does the wakeup write (4 bytes at file offset 4).
+ * Receive: one thread per running interface reads the bus in bounded
+ * batches (SHMIF_RXBATCH frames per bus-lock hold), outside the kernel
+ * lock, filters them as NetBSD's shmif does (own sender id, destination
+ * MAC, group bit, promiscuous mode), then takes the kernel lock once per
+ * batch and passes the frames to ether_input.  When caught up it sleeps
+ * on the bus file's write watch, with a timeout as a safety net.
+ *
+ * The bus file is reached only through rumpuser (open, ftruncate, mmap,
+ * pwrite, watch), so this file stays host-independent.
+ */
+#include "netstack/kern/netstack.h"
+#include "netstack/kern/mbuf.h"
+#include "netstack/kern/sysctl.h"
+#include "netstack/net/if.h"
+#include "shmif/if_shmif.h"
+#include "shmif/shmif_bus.h"
+#include "rumpnet/rump_net.h"
+
+#define SHMIF_RXBATCH	16	/* frames per bus-lock hold and kernel entry */
+#define SHMIF_WAIT_MS	1000	/* watch wait timeout (safety net only) */
+#define SHMIF_MAXUNIT	32767
+
+/* Per-interface driver counters, net.interfaces.shmifN.shmif.* */
+enum shmif_stat {
+	SHMIF_STAT_TXFRAMES,	/* frames written to the bus */
+	SHMIF_STAT_TXBAD,	/* frames refused: length outside 14..1514 */
+	SHMIF_STAT_TXERR,	/* bus header clobbered: frame not written */
+	SHMIF_STAT_RXFRAMES,	/* frames read from the bus */
+	SHMIF_STAT_RXOWN,	/* own frames skipped (same sender id) */
+	SHMIF_STAT_RXFILTERED,	/* not for our MAC, not group, not promisc */
+	SHMIF_STAT_RXNOMEM,	/* no mbuf for a received frame */
+	SHMIF_STAT_RXOVERRUNS,	/* times the reader was lapped */
+	SHMIF_STAT_RXLOST,	/* estimated frames lost to overruns */
+	SHMIF_STAT_RXBADREC,	/* records < 14 or > 1514 bytes skipped */
+	SHMIF_STAT_WAKEUPS,	/* wakeup writes done */
+	SHMIF_NSTATS
+};
+
+static const char *const shmif_statnames[SHMIF_NSTATS] = {
+	"txframes", "txbad", "txerr", "rxframes", "rxown", "rxfiltered",
+	"rxnomem", "rxoverruns", "rxlost", "rxbadrec", "wakeups",
+};
+
+struct shmif_sc {
+	struct ifnet		*sc_if;		/* [I] */
+	struct netstack		*sc_ns;		/* [I] */
+	uint64_t		 sc_sender;	/* [I] random sender id */
+
+	/* Bus attachment: set and cleared with the interface down. */
+	char			*sc_path;	/* [K] linkstr, or NULL */
+	size_t			 sc_pathsize;	/* [K] */
+	int			 sc_fd;		/* [K] -1 if none */
+	struct shmif_mem	*sc_mem;	/* [K] the mapping */
+	struct shmif_bus	 sc_bus;	/* [K] */
+	struct rumpuser_watch	*sc_watch;	/* [K] */
+
+	/* Receive thread. */
+	struct rumpuser_thread	*sc_rcvthr;	/* [K] */
+	bool			 sc_running;	/* [a] thread should run */
+	struct shmif_cursor	 sc_cursor;	/* receive thread private */
+	uint64_t		 sc_seenresyncs; /* receive thread private */
+	uint64_t		 sc_seenlost;	/* receive thread private */
+	uint64_t		 sc_seenbad;	/* receive thread private */
+
+	uint64_t		 sc_stats[SHMIF_NSTATS]; /* [K] */
+	uint8_t			 sc_rxbuf[SHMIF_RXBATCH][SHMIF_FRAME_MAX];
+};
+
+static const struct shmif_hostops shmif_hostops;
+
+/* ------------------------------------------------------------ bus file */
+
+static void
+shmif_backoff(void *arg)
+{
+	(void)arg;
+	rumpuser_clock_sleep(NS_MS(1));
+}
+
+static void
+shmif_wakeup(void *arg)
+{
+	struct shmif_sc *sc = arg;
+	uint32_t v = SHMIF_WAKEUP_VALUE;
+
+	/* A real write through the descriptor: mapping stores raise no
+	 * event for the readers' watches. */
+	(void)rumpuser_pwrite(sc->sc_fd, &v, sizeof(v), SHMIF_WAKEUP_OFF,
+	    NULL);
+	__atomic_add_fetch(&sc->sc_stats[SHMIF_STAT_WAKEUPS], 1,
+	    __ATOMIC_RELAXED);
+}
+
+static const struct shmif_hostops shmif_hostops = {
+	.sho_backoff = shmif_backoff,
+	.sho_wakeup = shmif_wakeup,
+};
+
+/*
+ * Open (creating if needed) and map a bus file, as NetBSD does: the file
+ * is always truncated to exactly 1 MiB; a file whose magic is neither 0
+ * nor the bus magic is refused with ENOEXEC.
+ */
+static int
+shmif_bus_open(struct shmif_sc *sc, const char *path)
+{
+	void *mem;
+	int fd, rv;
+
+	if ((rv = rumpuser_open(path, RUMPUSER_OPEN_RDWR |
+	    RUMPUSER_OPEN_CREATE, &fd)) != 0)
+		return rv;
+	if ((rv = rumpuser_ftruncate(fd, SHMIF_BUSSIZE)) != 0)
+		goto fail_fd;
+	if ((rv = rumpuser_filemmap(fd, SHMIF_BUSSIZE, &mem)) != 0)
+		goto fail_fd;
+	sc->sc_fd = fd;
+	rv = shmif_bus_attach(&sc->sc_bus, mem, SHMIF_BUSSIZE, &shmif_hostops,
+	    sc);
+	if (rv != SHMIF_OK) {
+		kprintf("%s: %s: %s\n", sc->sc_if->if_xname, path,
+		    shmif_strerror(rv));
+		rv = (rv == SHMIF_ENOTBUS || rv == SHMIF_ESWAPPED) ? ENOEXEC :
+		    EINVAL;
+		goto fail_map;
+	}
+	if ((rv = rumpuser_watch_setup(fd, &sc->sc_watch)) != 0)
+		goto fail_map;
+	sc->sc_mem = mem;
+	return 0;
+
+fail_map:
+	rumpuser_unmap(mem, SHMIF_BUSSIZE);
+fail_fd:
+	rumpuser_close(fd);
+	sc->sc_fd = -1;
+	return rv;
+}
+
+static void
+shmif_bus_close(struct shmif_sc *sc)
+{
+	if (sc->sc_mem == NULL)
+		return;
+	rumpuser_watch_destroy(sc->sc_watch);
+	rumpuser_unmap(sc->sc_mem, SHMIF_BUSSIZE);
+	rumpuser_close(sc->sc_fd);
+	sc->sc_watch = NULL;
+	sc->sc_mem = NULL;
+	sc->sc_fd = -1;
+}
+
+/* ------------------------------------------------------------- receive */
+
+/* Receive filter, in NetBSD's order (after the length and sender checks). */
+static bool
+shmif_wants(const struct shmif_sc *sc, const uint8_t *frame, bool *promisc)
+{
+	const struct ifnet *ifp = sc->sc_if;
+
+	*promisc = false;
+	if (memcmp(frame, ifp->if_lladdr, ETHER_ADDR_LEN) == 0)
+		return true;
+	if (frame[0] & 0x01)		/* group bit: broadcast, multicast */
+		return true;
+	if (ifp->if_flags & IFF_PROMISC) {
+		*promisc = true;
+		return true;
+	}
+	return false;
+}
+
+/* Fold the cursor's cumulative counters into the interface counters. */
+static void
+shmif_rx_account(struct shmif_sc *sc)
+{
+	const struct shmif_cursor *c = &sc->sc_cursor;
+	uint64_t bad = c->sc_short + c->sc_giant;
+
+	sc->sc_stats[SHMIF_STAT_RXOVERRUNS] += c->sc_resyncs -
+	    sc->sc_seenresyncs;
+	sc->sc_stats[SHMIF_STAT_RXLOST] += c->sc_lost - sc->sc_seenlost;
+	sc->sc_stats[SHMIF_STAT_RXBADREC] += bad - sc->sc_seenbad;
+	sc->sc_seenresyncs = c->sc_resyncs;
+	sc->sc_seenlost = c->sc_lost;
+	sc->sc_seenbad = bad;
+}
+
+/* Hand a batch of frames to the stack; kernel lock held. */
+static void
+shmif_rx_deliver(struct shmif_sc *sc, struct shmif_rxframe *rf, unsigned n)
+{
+	struct ifnet *ifp = sc->sc_if;
+
+	netstack_tick(sc->sc_ns);
+	shmif_rx_account(sc);
+	for (unsigned i = 0; i < n; i++) {
+		struct mbuf *m;
+		bool promisc;
+
+		sc->sc_stats[SHMIF_STAT_RXFRAMES]++;
+		if (rf[i].rf_sender == sc->sc_sender) {
+			sc->sc_stats[SHMIF_STAT_RXOWN]++;
+			continue;
+		}
+		if (!shmif_wants(sc, rf[i].rf_buf, &promisc)) {
+			sc->sc_stats[SHMIF_STAT_RXFILTERED]++;
+			continue;
+		}
+		m = m_devget(rf[i].rf_buf, rf[i].rf_len);
+		if (m == NULL) {
+			sc->sc_stats[SHMIF_STAT_RXNOMEM]++;
+			IF_STAT_INC(ifp, IF_STAT_IQDROPS);
+			continue;
+		}
+		if (promisc)
+			m->m_flags |= M_PROMISC;
+		m->m_pkthdr.rcvif = ifp;
+		(*ifp->if_input)(ifp, m);
+	}
+}
+
+static void *
+shmif_rcvthread(void *arg)
+{
+	struct shmif_sc *sc = arg;
+	struct netstack *ns = sc->sc_ns;
+	struct shmif_rxframe rf[SHMIF_RXBATCH];
+
+	for (unsigned i = 0; i < SHMIF_RXBATCH; i++)
+		rf[i].rf_buf = sc->sc_rxbuf[i];
+
+	while (__atomic_load_n(&sc->sc_running, __ATOMIC_ACQUIRE)) {
+		unsigned n = 0;
+		bool caughtup = false;
+		int rv;
+
+		rv = shmif_cursor_read(&sc->sc_bus, &sc->sc_cursor, rf,
+		    SHMIF_RXBATCH, &n, &caughtup);
+		if (n > 0 || rv != SHMIF_OK) {
+			klock_enter(&ns->ns_klock);
+			shmif_rx_deliver(sc, rf, n);
+			if (rv != SHMIF_OK)
+				IF_STAT_INC(sc->sc_if, IF_STAT_IERRORS);
+			klock_exit(&ns->ns_klock);
+		}
+		if (caughtup)
+			(void)rumpuser_watch_wait(sc->sc_watch, SHMIF_WAIT_MS);
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ transmit */
+
+static int
+shmif_transmit(struct ifnet *ifp, struct mbuf *m)
+{
+	struct shmif_sc *sc = ifp->if_softc;
+	struct shmif_txframe tf;
+	struct shmif_seg seg;
+	uint64_t now;
+	unsigned sent = 0, bad = 0;
+	int rv;
+
+	KASSERT(klock_held(&sc->sc_ns->ns_klock));
+	if (sc->sc_mem == NULL || !(ifp->if_flags & IFF_RUNNING)) {
+		IF_STAT_INC(ifp, IF_STAT_OERRORS);
+		m_freem(m);
+		return ENETDOWN;
+	}
+	/*
+	 * Offload flags are never set here: shmif enables no capability
+	 * until the software emulation finishes checksums and segments
+	 * (see the M_CSUM block in mbuf.h).
+	 */
+	KASSERT(m->m_pkthdr.csum_flags == 0);
+
+	now = netstack_now(sc->sc_ns);
+	seg.ss_data = m->m_data;
+	seg.ss_len = m->m_len;
+	tf.tf_segs = &seg;
+	tf.tf_nsegs = 1;
+	tf.tf_sec = (uint32_t)(now / NS_SEC(1));
+	tf.tf_usec = (uint32_t)((now % NS_SEC(1)) / 1000);
+	rv = shmif_bus_send(&sc->sc_bus, &tf, 1, sc->sc_sender, &sent, &bad);
+	if (sent == 1) {
+		sc->sc_stats[SHMIF_STAT_TXFRAMES]++;
+		IF_STAT_INC(ifp, IF_STAT_OPACKETS);
+		IF_STAT_ADD(ifp, IF_STAT_OBYTES, m->m_len);
+		if (m->m_data[0] & 0x01)
+			IF_STAT_INC(ifp, IF_STAT_OMCASTS);
+		rv = 0;
+	} else {
+		sc->sc_stats[bad ? SHMIF_STAT_TXBAD : SHMIF_STAT_TXERR]++;
+		IF_STAT_INC(ifp, IF_STAT_OERRORS);
+		rv = bad ? EMSGSIZE : EIO;
+	}
+	m_freem(m);
+	return rv;
+}
+
+/* ------------------------------------------------------ up, down, ioctl */
+
+static int
+shmif_init(struct ifnet *ifp)
+{
+	struct shmif_sc *sc = ifp->if_softc;
+	int rv;
+
+	KASSERT(klock_held(&sc->sc_ns->ns_klock));
+	if (sc->sc_mem == NULL)
+		return ENXIO;
+	if (sc->sc_running)
+		return 0;
+	/* Like NetBSD: start at the newest record (delivered once). */
+	shmif_cursor_init(&sc->sc_bus, &sc->sc_cursor, SHMIF_START_LAST);
+	sc->sc_seenresyncs = sc->sc_cursor.sc_resyncs;
+	sc->sc_seenlost = sc->sc_cursor.sc_lost;
+	sc->sc_seenbad = sc->sc_cursor.sc_short + sc->sc_cursor.sc_giant;
+	__atomic_store_n(&sc->sc_running, true, __ATOMIC_RELEASE);
+	rv = rumpuser_thread_create(shmif_rcvthread, sc, ifp->if_xname,
+	    &sc->sc_rcvthr);
+	if (rv != 0) {
+		sc->sc_running = false;
+		return rv;
+	}
+	ifp->if_flags |= IFF_RUNNING;
+	return 0;
+}
+
+static void
+shmif_stop(struct ifnet *ifp)
+{
+	struct shmif_sc *sc = ifp->if_softc;
+	struct klock *kl = &sc->sc_ns->ns_klock;
+	unsigned depth;
+
+	ifp->if_flags &= ~IFF_RUNNING;
+	if (!sc->sc_running)
+		return;
+	__atomic_store_n(&sc->sc_running, false, __ATOMIC_RELEASE);
+	/* Kick our own receive thread out of its wait. */
+	shmif_wakeup(sc);
+	/* The thread may be waiting for the kernel lock: release it while
+	 * joining.  The interface is not running, so nothing else touches
+	 * the receive side meanwhile. */
+	depth = klock_release_all(kl);
+	rumpuser_thread_join(sc->sc_rcvthr);
+	klock_reacquire(kl, depth);
+	sc->sc_rcvthr = NULL;
+}
+
+int
+shmif_linkstr_set(struct ifnet *ifp, const char *path)
+{
+	struct shmif_sc *sc = ifp->if_softc;
+	size_t len;
+	int rv;
+
+	if (ifp->if_flags & IFF_UP)
+		return EBUSY;
+	if (sc->sc_mem != NULL)
+		return EBUSY;
+	len = strnlen(path, SHMIF_PATHMAX + 1);
+	if (len > SHMIF_PATHMAX)
+		return E2BIG;
+	if (len == 0)
+		return EINVAL;
+	if ((rv = shmif_bus_open(sc, path)) != 0)
+		return rv;
+	sc->sc_pathsize = len + 1;
+	sc->sc_path = kmem_alloc(sc->sc_pathsize);
+	memcpy(sc->sc_path, path, sc->sc_pathsize);
+	return 0;
+}
+
+int
+shmif_linkstr_unset(struct ifnet *ifp)
+{
+	struct shmif_sc *sc = ifp->if_softc;
+
+	if (ifp->if_flags & IFF_UP)
+		return EBUSY;
+	if (sc->sc_mem == NULL)
+		return ENOENT;
+	shmif_bus_close(sc);
+	kmem_free(sc->sc_path, sc->sc_pathsize);
+	sc->sc_path = NULL;
+	sc->sc_pathsize = 0;
+	return 0;
+}
+
+const char *
+shmif_linkstr_get(struct ifnet *ifp)
+{
+	struct shmif_sc *sc = ifp->if_softc;
+
+	return sc->sc_path;
+}
+
+int
+shmif_linkstr_ioctl(struct ifnet *ifp, unsigned long cmd, void *data)
+{
+	struct rump_linkstr *ls = data;
+	const char *path;
+	size_t len;
+
+	switch (cmd) {
+	case RUMP_SIOCSLINKSTR:
+		if (ls->ls_cmd == RUMP_LINKSTR_UNSET)
+			return shmif_linkstr_unset(ifp);
+		if (ls->ls_cmd != 0)
+			return EINVAL;
+		len = strnlen(ls->ls_path, sizeof(ls->ls_path));
+		if (len == sizeof(ls->ls_path) || len + 1 > SHMIF_PATHMAX + 1)
+			return E2BIG;
+		if (ls->ls_len < 1 || ls->ls_len != len + 1)
+			return EINVAL;
+		return shmif_linkstr_set(ifp, ls->ls_path);
+	case RUMP_SIOCGLINKSTR:
+		if ((path = shmif_linkstr_get(ifp)) == NULL)
+			return ENOENT;
+		len = strlen(path) + 1;
+		ls->ls_len = (uint32_t)len;
+		if (ls->ls_cmd == RUMP_LINKSTR_QUERYLEN)
+			return 0;
+		if (ls->ls_cmd != 0)
+			return EINVAL;
+		memcpy(ls->ls_path, path, len);
+		return 0;
+	default:
+		return ENOTTY;
+	}
+}
+
+static int
+shmif_ioctl(struct ifnet *ifp, unsigned long cmd, void *data)
+{
+	return shmif_linkstr_ioctl(ifp, cmd, data);
+}
+
+/* ---------------------------------------------------- create, destroy */
+
+static void
+shmif_destroy(struct ifnet *ifp)
+{
+	struct shmif_sc *sc = ifp->if_softc;
+	char prefix[64];
+
+	shmif_stop(ifp);
+	if (sc->sc_mem != NULL) {
+		shmif_bus_close(sc);
+		kmem_free(sc->sc_path, sc->sc_pathsize);
+	}
+	ksnprintf(prefix, sizeof(prefix), "net.interfaces.%s.shmif",
+	    ifp->if_xname);
+	sysctl_remove_prefix(sc->sc_ns, prefix);
+	kmem_free(sc, sizeof(*sc));
+	ifp->if_softc = NULL;
+}
+
+static int
+shmif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
+{
+	struct shmif_sc *sc;
+	struct ifnet *ifp;
+	uint8_t lla[ETHER_ADDR_LEN];
+	char name[IFNAMSIZ], prefix[64];
+	uint32_t r;
+
+	if (unit < 0 || unit > SHMIF_MAXUNIT)
+		return EINVAL;
+	ksnprintf(name, sizeof(name), "shmif%d", unit);
+	if ((ifp = if_alloc(ns, name)) == NULL)
+		return ENOMEM;
+	sc = kmem_zalloc(sizeof(*sc));
+	sc->sc_if = ifp;
+	sc->sc_ns = ns;
+	sc->sc_fd = -1;
+	/* b2:a0 + 32 random bits: locally administered, unicast. */
+	r = cprng_u32();
+	lla[0] = 0xb2;
+	lla[1] = 0xa0;
+	memcpy(&lla[2], &r, sizeof(r));
+	do
+		sc->sc_sender = cprng_u64();
+	while (sc->sc_sender == 0);
+
+	ifp->if_softc = sc;
+	ether_ifattach(ifp, lla);
+	ifp->if_transmit = shmif_transmit;
+	ifp->if_init = shmif_init;
+	ifp->if_stop = shmif_stop;
+	ifp->if_ioctl = shmif_ioctl;
+	ifp->if_destroy = shmif_destroy;
+	ifp->if_capabilities = 0;
+	ifp->if_capenable = 0;
+	if_capenable_update(ifp);
+	if_attach(ifp);
+	ksnprintf(prefix, sizeof(prefix), "net.interfaces.%s.shmif",
+	    ifp->if_xname);
+	(void)sysctl_add_counters(ns, prefix, shmif_statnames, sc->sc_stats,
+	    SHMIF_NSTATS);
+	*ifpp = ifp;
+	return 0;
+}
+
+static void
+shmif_clone_destroy(struct ifnet *ifp)
+{
+	shmif_destroy(ifp);
+}
+
+static const struct if_cloner shmif_cloner = {
+	.ifc_name = "shmif",
+	.ifc_create = shmif_clone_create,
+	.ifc_destroy = shmif_clone_destroy,
+};
+
+/*
+ * Create an interface attached to the bus at path (NULL: no bus yet).
+ * Kernel lock held.  => 0 and *ifpp, or errno.
+ */
+int
+shmif_create(struct netstack *ns, const char *path, struct ifnet **ifpp)
+{
+	struct ifnet *ifp;
+	char name[IFNAMSIZ];
+	int unit, rv;
+
+	KASSERT(klock_held(&ns->ns_klock));
+	for (unit = 0; unit <= SHMIF_MAXUNIT; unit++) {
+		ksnprintf(name, sizeof(name), "shmif%d", unit);
+		if (if_byname(ns, name) == NULL)
+			break;
+	}
+	if (unit > SHMIF_MAXUNIT)
+		return ENOSPC;
+	if ((rv = if_clone_create(ns, name)) != 0)
+		return rv;
+	ifp = if_byname(ns, name);
+	KASSERT(ifp != NULL);
+	if (path != NULL && (rv = shmif_linkstr_set(ifp, path)) != 0) {
+		(void)if_clone_destroy(ns, name);
+		return rv;
+	}
+	*ifpp = ifp;
+	return 0;
+}
+
+static int
+shmif_modinit(struct netstack *ns)
+{
+	return if_clone_register(ns, &shmif_cloner);
+}
+
+const struct netstack_module shmif_module = {
+	.nm_name = "shmif",
+	.nm_init = shmif_modinit,
+	.nm_fini = NULL,
+};
