@@ -147,11 +147,11 @@ shmif_load_magic(const struct shmif_mem *mem)
 
 /* A spin-wait hint to the CPU; nothing where there is none. */
 #if defined(__x86_64__) || defined(__i386__)
-#define shmif_cpu_relax()	__builtin_ia32_pause()
+#define SHMIF_CPU_RELAX()	__builtin_ia32_pause()
 #elif defined(__aarch64__)
-#define shmif_cpu_relax()	__asm__ __volatile__("yield" ::: "memory")
+#define SHMIF_CPU_RELAX()	__asm__ __volatile__("yield" ::: "memory")
 #else
-#define shmif_cpu_relax()	do { } while (0)
+#define SHMIF_CPU_RELAX()	do { } while (0)
 #endif
 
 bool
@@ -176,7 +176,7 @@ shmif_bus_lock(struct shmif_bus *sb)
 		 */
 		while (__atomic_load_n(&sb->sb_mem->shm_lock,
 		    __ATOMIC_RELAXED) != 0 && ++spins <= SHMIF_LOCK_SPINS)
-			shmif_cpu_relax();
+			SHMIF_CPU_RELAX();
 		if (spins <= SHMIF_LOCK_SPINS)
 			continue;
 		/*
