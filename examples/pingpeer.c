@@ -2,14 +2,16 @@
  * pingpeer.c -- a program that embeds a rumpnet kernel, joins a shmif
  * bus, and pings a peer process over it.
  *
- *   pingpeer [-c count] [-t seconds] bus address/plen [peer]
+ *   pingpeer [-S] [-c count] [-t seconds] bus address/plen [peer]
  *
  * Without a peer it answers for -t seconds (default 10) or until
  * SIGTERM/SIGINT: the kernel replies to ICMP echo requests by itself,
  * and the program echoes UDP datagrams sent to port 7.  With a peer it
  * sends count ICMP echo requests (default 3), one per 200 ms, then count
  * UDP datagrams to the peer's port 7, prints one line per reply, and
- * exits 0 if every request was answered.
+ * exits 0 if every request was answered.  -S prints, at exit, the
+ * interface's non-zero software offload counters (sysctl
+ * net.interfaces.shmifN.offload.*), e.g. with RUMP_SHMIF_CAPENABLE set.
  *
  * Two of them make a network:
  *   pingpeer -t 20 /tmp/bus 198.51.100.2/24 &
@@ -25,6 +27,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,10 +50,12 @@ onsignal(int sig)
 	stop = 1;
 }
 
+static char ifname[16];
+
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: pingpeer [-c count] [-t seconds] bus "
+	fprintf(stderr, "usage: pingpeer [-S] [-c count] [-t seconds] bus "
 	    "address/plen [peer]\n");
 	exit(2);
 }
@@ -107,7 +112,8 @@ configure(const char *bus, const char *cidr)
 		return -1;
 	}
 	memset(&ifra, 0, sizeof(ifra));
-	snprintf(ifra.ifra_name, sizeof(ifra.ifra_name), "shmif%d", unit);
+	snprintf(ifname, sizeof(ifname), "shmif%d", unit);
+	snprintf(ifra.ifra_name, sizeof(ifra.ifra_name), "%s", ifname);
 	ifra.ifra_family = AF_INET;
 	ifra.ifra_plen = (uint8_t)plen;
 	memcpy(ifra.ifra_addr, &in, sizeof(in));
@@ -184,6 +190,26 @@ ping(const char *peer, int count)
 	rump_sys_close(s);
 	printf("%d packets transmitted, %d received\n", count, answered);
 	return answered == count ? 0 : 1;
+}
+
+/* Print the non-zero offload counters of our interface. */
+static void
+print_offload(void)
+{
+	char prefix[64], name[128];
+	int type;
+
+	snprintf(prefix, sizeof(prefix), "net.interfaces.%s.offload", ifname);
+	name[0] = '\0';
+	while (rump_sys_sysctlnext(prefix, name, name, sizeof(name),
+	    &type) == 0) {
+		uint64_t v;
+		size_t len = sizeof(v);
+
+		if (rump_sys_sysctlbyname(name, &v, &len, NULL, 0) == 0 &&
+		    len == sizeof(v) && v != 0)
+			printf("%s = %llu\n", name, (unsigned long long)v);
+	}
 }
 
 static int
@@ -274,9 +300,13 @@ int
 main(int argc, char **argv)
 {
 	int ch, count = 3, seconds = 10, rv;
+	bool stats = false;
 
-	while ((ch = getopt(argc, argv, "c:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "Sc:t:")) != -1) {
 		switch (ch) {
+		case 'S':
+			stats = true;
+			break;
 		case 'c':
 			count = number(optarg, 100000);
 			break;
@@ -306,6 +336,8 @@ main(int argc, char **argv)
 			rv = 1;
 	} else
 		rv = udp_echo_serve(seconds);
+	if (stats)
+		print_offload();
 	rump_fini();
 	return rv;
 }

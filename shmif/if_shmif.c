@@ -18,6 +18,7 @@
 #include "netstack/kern/mbuf.h"
 #include "netstack/kern/sysctl.h"
 #include "netstack/net/if.h"
+#include "netstack/net/ether_sw_offload.h"
 #include "shmif/if_shmif.h"
 #include "shmif/shmif_bus.h"
 #include "rumpnet/rump_net.h"
@@ -25,6 +26,7 @@
 #define SHMIF_RXBATCH	16	/* frames per bus-lock hold and kernel entry */
 #define SHMIF_WAIT_MS	1000	/* watch wait timeout (safety net only) */
 #define SHMIF_MAXUNIT	32767
+#define SHMIF_TXBATCH	64	/* frames per bus-lock hold on transmit */
 
 /* Per-interface driver counters, net.interfaces.shmifN.shmif.* */
 enum shmif_stat {
@@ -69,6 +71,7 @@ struct shmif_sc {
 	uint64_t		 sc_seenbad;	/* receive thread private */
 
 	uint64_t		 sc_stats[SHMIF_NSTATS]; /* [K] */
+	struct ether_offload	 sc_offload;	/* [K] sw offload emulation */
 	uint8_t			 sc_rxbuf[SHMIF_RXBATCH][SHMIF_FRAME_MAX];
 };
 
@@ -222,6 +225,7 @@ shmif_rx_deliver(struct shmif_sc *sc, struct shmif_rxframe *rf, unsigned n)
 		if (promisc)
 			m->m_flags |= M_PROMISC;
 		m->m_pkthdr.rcvif = ifp;
+		ether_sw_offload_rx(ifp, &sc->sc_offload, m);
 		(*ifp->if_input)(ifp, m);
 	}
 }
@@ -258,15 +262,68 @@ shmif_rcvthread(void *arg)
 
 /* ------------------------------------------------------------ transmit */
 
+/*
+ * Write a list of finished frames (m_nextpkt) to the bus in batches of
+ * SHMIF_TXBATCH under one lock hold each, with one wakeup write per
+ * batch.  Frees the list.  => 0 or the error of the first failed frame.
+ */
+static int
+shmif_send_list(struct shmif_sc *sc, struct mbuf *list)
+{
+	struct ifnet *ifp = sc->sc_if;
+	struct shmif_txframe tf[SHMIF_TXBATCH];
+	struct shmif_seg seg[SHMIF_TXBATCH];
+	uint64_t now = netstack_now(sc->sc_ns);
+	int error = 0;
+
+	while (list != NULL) {
+		struct mbuf *batch = list, *m;
+		unsigned n = 0, sent = 0, bad = 0;
+
+		for (m = list; m != NULL && n < SHMIF_TXBATCH;
+		    m = m->m_nextpkt, n++) {
+			seg[n].ss_data = m->m_data;
+			seg[n].ss_len = m->m_len;
+			tf[n].tf_segs = &seg[n];
+			tf[n].tf_nsegs = 1;
+			tf[n].tf_sec = (uint32_t)(now / NS_SEC(1));
+			tf[n].tf_usec = (uint32_t)((now % NS_SEC(1)) / 1000);
+		}
+		list = m;
+		(void)shmif_bus_send(&sc->sc_bus, tf, n, sc->sc_sender, &sent,
+		    &bad);
+		/* Account and free this batch. */
+		for (unsigned i = 0; i < n; i++) {
+			m = batch;
+			batch = m->m_nextpkt;
+			if (i < sent + bad && m->m_len >= SHMIF_FRAME_MIN &&
+			    m->m_len <= SHMIF_FRAME_MAX) {
+				sc->sc_stats[SHMIF_STAT_TXFRAMES]++;
+				IF_STAT_INC(ifp, IF_STAT_OPACKETS);
+				IF_STAT_ADD(ifp, IF_STAT_OBYTES, m->m_len);
+				if (m->m_data[0] & 0x01)
+					IF_STAT_INC(ifp, IF_STAT_OMCASTS);
+			} else {
+				bool isbad = m->m_len < SHMIF_FRAME_MIN ||
+				    m->m_len > SHMIF_FRAME_MAX;
+
+				sc->sc_stats[isbad ? SHMIF_STAT_TXBAD :
+				    SHMIF_STAT_TXERR]++;
+				IF_STAT_INC(ifp, IF_STAT_OERRORS);
+				if (error == 0)
+					error = isbad ? EMSGSIZE : EIO;
+			}
+			m_freem(m);
+		}
+	}
+	return error;
+}
+
 static int
 shmif_transmit(struct ifnet *ifp, struct mbuf *m)
 {
 	struct shmif_sc *sc = ifp->if_softc;
-	struct shmif_txframe tf;
-	struct shmif_seg seg;
-	uint64_t now;
-	unsigned sent = 0, bad = 0;
-	int rv;
+	struct mbuf *list;
 
 	KASSERT(klock_held(&sc->sc_ns->ns_klock));
 	if (sc->sc_mem == NULL || !(ifp->if_flags & IFF_RUNNING)) {
@@ -274,35 +331,13 @@ shmif_transmit(struct ifnet *ifp, struct mbuf *m)
 		m_freem(m);
 		return ENETDOWN;
 	}
-	/*
-	 * Offload flags are never set here: shmif enables no capability
-	 * until the software emulation finishes checksums and segments
-	 * (see the M_CSUM block in mbuf.h).
-	 */
-	KASSERT(m->m_pkthdr.csum_flags == 0);
-
-	now = netstack_now(sc->sc_ns);
-	seg.ss_data = m->m_data;
-	seg.ss_len = m->m_len;
-	tf.tf_segs = &seg;
-	tf.tf_nsegs = 1;
-	tf.tf_sec = (uint32_t)(now / NS_SEC(1));
-	tf.tf_usec = (uint32_t)((now % NS_SEC(1)) / 1000);
-	rv = shmif_bus_send(&sc->sc_bus, &tf, 1, sc->sc_sender, &sent, &bad);
-	if (sent == 1) {
-		sc->sc_stats[SHMIF_STAT_TXFRAMES]++;
-		IF_STAT_INC(ifp, IF_STAT_OPACKETS);
-		IF_STAT_ADD(ifp, IF_STAT_OBYTES, m->m_len);
-		if (m->m_data[0] & 0x01)
-			IF_STAT_INC(ifp, IF_STAT_OMCASTS);
-		rv = 0;
-	} else {
-		sc->sc_stats[bad ? SHMIF_STAT_TXBAD : SHMIF_STAT_TXERR]++;
+	/* Only finished frames go on the bus (mbuf.h, M_CSUM block). */
+	list = ether_sw_offload_tx(ifp, &sc->sc_offload, m);
+	if (list == NULL) {
 		IF_STAT_INC(ifp, IF_STAT_OERRORS);
-		rv = bad ? EMSGSIZE : EIO;
+		return EINVAL;
 	}
-	m_freem(m);
-	return rv;
+	return shmif_send_list(sc, list);
 }
 
 /* ------------------------------------------------------ up, down, ioctl */
@@ -461,8 +496,40 @@ shmif_destroy(struct ifnet *ifp)
 	ksnprintf(prefix, sizeof(prefix), "net.interfaces.%s.shmif",
 	    ifp->if_xname);
 	sysctl_remove_prefix(sc->sc_ns, prefix);
+	ether_sw_offload_detach(ifp);
 	kmem_free(sc, sizeof(*sc));
 	ifp->if_softc = NULL;
+}
+
+/*
+ * The offloads enabled at creation: RUMP_SHMIF_CAPENABLE, read for every
+ * new interface, in any C base (0x7ff80, 0x6aa80, 0x15500 ...).  A value
+ * that is not a number, or names bits shmif does not offer, is refused
+ * with a message rather than silently masked.
+ */
+static int
+shmif_getcapenable(const char *ifname, uint32_t *capp)
+{
+	char buf[64];
+	int rv;
+
+	*capp = 0;
+	rv = rumpuser_getparam("RUMP_SHMIF_CAPENABLE", buf, sizeof(buf));
+	if (rv == ENOENT)
+		return 0;
+	if (rv != 0 || ether_parse_capenable(buf, capp) != 0) {
+		kprintf("%s: RUMP_SHMIF_CAPENABLE: not a number: %s\n", ifname,
+		    rv == 0 ? buf : "(too long)");
+		return EINVAL;
+	}
+	if (*capp & ~(uint32_t)ETHER_SW_OFFLOAD_CAPS) {
+		kprintf("%s: RUMP_SHMIF_CAPENABLE=%s: bits 0x%x are not "
+		    "offered (capabilities 0x%x)\n", ifname, buf,
+		    *capp & ~(uint32_t)ETHER_SW_OFFLOAD_CAPS,
+		    (unsigned)ETHER_SW_OFFLOAD_CAPS);
+		return EINVAL;
+	}
+	return 0;
 }
 
 static int
@@ -472,11 +539,14 @@ shmif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
 	struct ifnet *ifp;
 	uint8_t lla[ETHER_ADDR_LEN];
 	char name[IFNAMSIZ], prefix[64];
-	uint32_t r;
+	uint32_t r, capenable;
+	int rv;
 
 	if (unit < 0 || unit > SHMIF_MAXUNIT)
 		return EINVAL;
 	ksnprintf(name, sizeof(name), "shmif%d", unit);
+	if ((rv = shmif_getcapenable(name, &capenable)) != 0)
+		return rv;
 	if ((ifp = if_alloc(ns, name)) == NULL)
 		return ENOMEM;
 	sc = kmem_zalloc(sizeof(*sc));
@@ -499,10 +569,11 @@ shmif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
 	ifp->if_stop = shmif_stop;
 	ifp->if_ioctl = shmif_ioctl;
 	ifp->if_destroy = shmif_destroy;
-	ifp->if_capabilities = 0;
-	ifp->if_capenable = 0;
+	ifp->if_capabilities = ETHER_SW_OFFLOAD_CAPS;
+	ifp->if_capenable = capenable;
 	if_capenable_update(ifp);
 	if_attach(ifp);
+	(void)ether_sw_offload_attach(ifp, &sc->sc_offload);
 	ksnprintf(prefix, sizeof(prefix), "net.interfaces.%s.shmif",
 	    ifp->if_xname);
 	(void)sysctl_add_counters(ns, prefix, shmif_statnames, sc->sc_stats,

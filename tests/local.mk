@@ -19,3 +19,14 @@ TESTS += tests/check-netstack-symbols.sh
 EXTRA_DIST += tests/scenario/common.sh
 dist_check_SCRIPTS += tests/scenario/two_node.sh
 TESTS += tests/scenario/two_node.sh
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_offload
+TESTS += tests/unit/test_offload
+UNIT_TESTS += tests/unit/test_offload
+tests_unit_test_offload_SOURCES = tests/unit/test_offload.c
+tests_unit_test_offload_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_offload_LDADD = libnetstack.la librumpuser.la $(CHECK_LIBS)
+endif
+dist_check_SCRIPTS += tests/scenario/offload_udp.sh
+TESTS += tests/scenario/offload_udp.sh
