@@ -1,1 +1,2 @@
-# Manual pages.
+# Manual pages (mdoc).  Tool pages are listed with their tools.
+dist_man_MANS += man/shmif.4
