@@ -366,6 +366,30 @@ in_pcbnotify(struct inpcbtable *t, uint32_t faddr, uint16_t fport,
 	return n;
 }
 
+int
+in_pcb_sockaddr(struct socket *so, struct ksockaddr_storage *ss, size_t *lenp)
+{
+	const struct inpcb *inp = so->so_pcb;
+
+	if (inp == NULL)
+		return EINVAL;
+	*lenp = in_sockaddr_fill(ss, inp->inp_laddr, inp->inp_lport);
+	return 0;
+}
+
+int
+in_pcb_peeraddr(struct socket *so, struct ksockaddr_storage *ss, size_t *lenp)
+{
+	const struct inpcb *inp = so->so_pcb;
+
+	if (inp == NULL)
+		return EINVAL;
+	if (inp->inp_faddr == KINADDR_ANY && inp->inp_fport == 0)
+		return ENOTCONN;
+	*lenp = in_sockaddr_fill(ss, inp->inp_faddr, inp->inp_fport);
+	return 0;
+}
+
 size_t
 in_sockaddr_fill(struct ksockaddr_storage *ss, uint32_t addr, uint16_t port)
 {

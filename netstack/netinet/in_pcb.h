@@ -168,6 +168,16 @@ void in_pcbhash_remove(struct inpcb *inp);
 size_t in_sockaddr_fill(struct ksockaddr_storage *ss, uint32_t addr,
     uint16_t port);
 /*
+ * pr_sockaddr / pr_peeraddr for protocols whose so_pcb is an AF_INET
+ * inpcb (UDP, raw, TCP): the local or foreign address and port.
+ * => 0, EINVAL (no PCB), ENOTCONN (peer: not connected).
+ */
+struct socket;
+int in_pcb_sockaddr(struct socket *so, struct ksockaddr_storage *ss,
+    size_t *lenp);
+int in_pcb_peeraddr(struct socket *so, struct ksockaddr_storage *ss,
+    size_t *lenp);
+/*
  * Validate a ksockaddr_in argument of bind/connect/sendto.
  * => 0 and *addr, *port (network order), EINVAL (short), EAFNOSUPPORT.
  * AF_UNSPEC is accepted when allow_unspec (connect: disconnect) and

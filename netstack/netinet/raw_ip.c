@@ -256,30 +256,6 @@ drop:
 }
 
 static int
-rip_sockaddr(struct socket *so, struct ksockaddr_storage *ss, size_t *lenp)
-{
-	struct inpcb *inp = rip_pcb(so);
-
-	if (inp == NULL)
-		return EINVAL;
-	*lenp = in_sockaddr_fill(ss, inp->inp_laddr, 0);
-	return 0;
-}
-
-static int
-rip_peeraddr(struct socket *so, struct ksockaddr_storage *ss, size_t *lenp)
-{
-	struct inpcb *inp = rip_pcb(so);
-
-	if (inp == NULL)
-		return EINVAL;
-	if (inp->inp_faddr == KINADDR_ANY)
-		return ENOTCONN;
-	*lenp = in_sockaddr_fill(ss, inp->inp_faddr, 0);
-	return 0;
-}
-
-static int
 rip_ctloutput(struct socket *so, bool set, int level, int name, void *val,
     size_t *lenp)
 {
@@ -303,8 +279,8 @@ rip_ctloutput(struct socket *so, bool set, int level, int name, void *val,
 	.pr_disconnect = rip_disconnect,			\
 	.pr_shutdown = rip_shutdown,				\
 	.pr_send = rip_send,					\
-	.pr_sockaddr = rip_sockaddr,				\
-	.pr_peeraddr = rip_peeraddr,				\
+	.pr_sockaddr = in_pcb_sockaddr,				\
+	.pr_peeraddr = in_pcb_peeraddr,				\
 	.pr_ctloutput = rip_ctloutput,				\
 }
 

@@ -394,30 +394,6 @@ drop:
 }
 
 static int
-udp_sockaddr(struct socket *so, struct ksockaddr_storage *ss, size_t *lenp)
-{
-	struct inpcb *inp = udp_pcb(so);
-
-	if (inp == NULL)
-		return EINVAL;
-	*lenp = in_sockaddr_fill(ss, inp->inp_laddr, inp->inp_lport);
-	return 0;
-}
-
-static int
-udp_peeraddr(struct socket *so, struct ksockaddr_storage *ss, size_t *lenp)
-{
-	struct inpcb *inp = udp_pcb(so);
-
-	if (inp == NULL)
-		return EINVAL;
-	if (inp->inp_fport == 0)
-		return ENOTCONN;
-	*lenp = in_sockaddr_fill(ss, inp->inp_faddr, inp->inp_fport);
-	return 0;
-}
-
-static int
 udp_ctloutput(struct socket *so, bool set, int level, int name, void *val,
     size_t *lenp)
 {
@@ -441,8 +417,8 @@ static const struct protosw udp_protosw = {
 	.pr_disconnect = udp_disconnect,
 	.pr_shutdown = udp_shutdown,
 	.pr_send = udp_send,
-	.pr_sockaddr = udp_sockaddr,
-	.pr_peeraddr = udp_peeraddr,
+	.pr_sockaddr = in_pcb_sockaddr,
+	.pr_peeraddr = in_pcb_peeraddr,
 	.pr_ctloutput = udp_ctloutput,
 };
 
