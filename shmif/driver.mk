@@ -9,3 +9,13 @@ libshmifkern_la_SOURCES = \
 librumpnet_la_SOURCES += shmif/shmif_pub.c
 rumpnetinclude_HEADERS += include/rumpnet/rump_shmif.h
 librumpnet_la_LIBADD += libshmifkern.la libshmifbus.la
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_shmif_if
+TESTS += tests/unit/test_shmif_if
+UNIT_TESTS += tests/unit/test_shmif_if
+tests_unit_test_shmif_if_SOURCES = tests/unit/test_shmif_if.c
+tests_unit_test_shmif_if_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_shmif_if_LDADD = libshmifkern.la libshmifbus.la \
+	libnetstack.la librumpuser.la $(CHECK_LIBS)
+endif

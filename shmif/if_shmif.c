@@ -105,6 +105,30 @@ static const struct shmif_hostops shmif_hostops = {
 	.sho_wakeup = shmif_wakeup,
 };
 
+/* A non-empty file must start with the bus magic (or zeros). */
+static int
+shmif_bus_precheck(struct shmif_sc *sc, int fd, const char *path)
+{
+	uint32_t magic = 0;
+	uint64_t size;
+	size_t done = 0;
+	int rv;
+
+	if ((rv = rumpuser_filesize(fd, &size)) != 0)
+		return rv;
+	if (size == 0)
+		return 0;
+	if ((rv = rumpuser_pread(fd, &magic, sizeof(magic), 0, &done)) != 0)
+		return rv;
+	if (done < sizeof(magic) || (magic != 0 && magic != SHMIF_MAGIC)) {
+		kprintf("%s: %s: %s\n", sc->sc_if->if_xname, path,
+		    shmif_strerror(magic == SHMIF_MAGIC_SWAPPED ?
+		    SHMIF_ESWAPPED : SHMIF_ENOTBUS));
+		return ENOEXEC;
+	}
+	return 0;
+}
+
 /*
  * Open (creating if needed) and map a bus file, as NetBSD does: the file
  * is always truncated to exactly 1 MiB; a file whose magic is neither 0
@@ -119,6 +143,13 @@ shmif_bus_open(struct shmif_sc *sc, const char *path)
 	if ((rv = rumpuser_open(path, RUMPUSER_OPEN_RDWR |
 	    RUMPUSER_OPEN_CREATE, &fd)) != 0)
 		return rv;
+	/*
+	 * Unlike NetBSD, look at the magic before sizing the file: a file
+	 * that is not a bus is refused untouched instead of being
+	 * truncated to 1 MiB first.
+	 */
+	if ((rv = shmif_bus_precheck(sc, fd, path)) != 0)
+		goto fail_fd;
 	if ((rv = rumpuser_ftruncate(fd, SHMIF_BUSSIZE)) != 0)
 		goto fail_fd;
 	if ((rv = rumpuser_filemmap(fd, SHMIF_BUSSIZE, &mem)) != 0)
