@@ -40,3 +40,4 @@ tests_unit_test_udp_SOURCES = tests/unit/test_udp.c tests/unit/frametest.c
 tests_unit_test_udp_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_udp_LDADD = libnetstack.la librumpuser.la $(CHECK_LIBS)
 endif
+include netstack/netinet/tcp.mk
