@@ -41,6 +41,8 @@
 #include <rumpnet/rump_shmif.h>
 #include <rumpnet/rump_syscalls.h>
 
+#include "exnode.h"
+
 static volatile sig_atomic_t stop;
 
 static void
@@ -49,8 +51,6 @@ onsignal(int sig)
 	(void)sig;
 	stop = 1;
 }
-
-static char ifname[16];
 
 static void
 usage(void)
@@ -83,48 +83,6 @@ cksum(const void *buf, size_t len)
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return htons((uint16_t)~sum);
-}
-
-/* Create shmifN on the bus, give it the address, bring it up. */
-static int
-configure(const char *bus, const char *cidr)
-{
-	struct rump_ifaddrreq ifra;
-	char addr[64], *slash;
-	struct in_addr in;
-	int unit, s, rv;
-	long plen;
-
-	snprintf(addr, sizeof(addr), "%s", cidr);
-	if ((slash = strchr(addr, '/')) == NULL)
-		usage();
-	*slash = '\0';
-	plen = strtol(slash + 1, NULL, 10);
-	if (inet_pton(AF_INET, addr, &in) != 1 || plen < 0 || plen > 32)
-		usage();
-
-	if ((rv = rump_pub_shmif_create(bus, &unit)) != 0) {
-		fprintf(stderr, "pingpeer: %s: %s\n", bus, strerror(rv));
-		return -1;
-	}
-	if ((s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
-		perror("pingpeer: socket");
-		return -1;
-	}
-	memset(&ifra, 0, sizeof(ifra));
-	snprintf(ifname, sizeof(ifname), "shmif%d", unit);
-	snprintf(ifra.ifra_name, sizeof(ifra.ifra_name), "%s", ifname);
-	ifra.ifra_family = AF_INET;
-	ifra.ifra_plen = (uint8_t)plen;
-	memcpy(ifra.ifra_addr, &in, sizeof(in));
-	/* Adding an address brings the interface up. */
-	if (rump_sys_ioctl(s, RUMP_SIOCAIFADDR, &ifra) == -1) {
-		perror("pingpeer: add address");
-		rump_sys_close(s);
-		return -1;
-	}
-	rump_sys_close(s);
-	return 0;
 }
 
 static int
@@ -190,26 +148,6 @@ ping(const char *peer, int count)
 	rump_sys_close(s);
 	printf("%d packets transmitted, %d received\n", count, answered);
 	return answered == count ? 0 : 1;
-}
-
-/* Print the non-zero offload counters of our interface. */
-static void
-print_offload(void)
-{
-	char prefix[64], name[128];
-	int type;
-
-	snprintf(prefix, sizeof(prefix), "net.interfaces.%s.offload", ifname);
-	name[0] = '\0';
-	while (rump_sys_sysctlnext(prefix, name, name, sizeof(name),
-	    &type) == 0) {
-		uint64_t v;
-		size_t len = sizeof(v);
-
-		if (rump_sys_sysctlbyname(name, &v, &len, NULL, 0) == 0 &&
-		    len == sizeof(v) && v != 0)
-			printf("%s = %llu\n", name, (unsigned long long)v);
-	}
 }
 
 static int
@@ -328,7 +266,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "pingpeer: rump_init: %s\n", strerror(rv));
 		return 1;
 	}
-	if (configure(argv[0], argv[1]) == -1)
+	if ((rv = ex_join_bus("pingpeer", argv[0], argv[1])) == -2)
+		usage();
+	if (rv != 0)
 		return 1;
 	if (argc == 3) {
 		rv = ping(argv[2], count);
@@ -337,7 +277,7 @@ main(int argc, char **argv)
 	} else
 		rv = udp_echo_serve(seconds);
 	if (stats)
-		print_offload();
+		ex_print_offload();
 	rump_fini();
 	return rv;
 }

@@ -14,7 +14,8 @@
  * deterministic pseudo-random stream, closes, and prints
  *	sent N bytes sha256 HEX
  * -s adds a line with the elapsed time, the rate, the process's user
- * and system CPU time, and the kernel's TCP retransmission counters.
+ * and system CPU time, and the kernel's TCP retransmission counters,
+ * then the interface's non-zero software offload counters.
  * -t gives up after that many seconds (default 300).  -x skips the
  * hashing (prints "sha256 -"), for benchmarks of the transport alone;
  * the sender then sends the same 256 KiB block over and over.
@@ -40,6 +41,8 @@
 #include <rumpnet/rump_net.h>
 #include <rumpnet/rump_shmif.h>
 #include <rumpnet/rump_syscalls.h>
+
+#include "exnode.h"
 
 /* ------------------------------------------------ SHA-256 (FIPS 180-4) */
 
@@ -188,45 +191,6 @@ number(const char *s, unsigned long long max)
 	if (errno != 0 || *end != '\0' || end == s || v > max)
 		usage();
 	return v;
-}
-
-/* Create shmifN on the bus, give it the address, bring it up. */
-static int
-configure(const char *bus, const char *cidr)
-{
-	struct rump_ifaddrreq ifra;
-	char addr[64], *slash;
-	struct in_addr in;
-	int unit, s, rv;
-	long plen;
-
-	snprintf(addr, sizeof(addr), "%s", cidr);
-	if ((slash = strchr(addr, '/')) == NULL)
-		usage();
-	*slash = '\0';
-	plen = strtol(slash + 1, NULL, 10);
-	if (inet_pton(AF_INET, addr, &in) != 1 || plen < 0 || plen > 32)
-		usage();
-	if ((rv = rump_pub_shmif_create(bus, &unit)) != 0) {
-		fprintf(stderr, "tcpxfer: %s: %s\n", bus, strerror(rv));
-		return -1;
-	}
-	if ((s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
-		perror("tcpxfer: socket");
-		return -1;
-	}
-	memset(&ifra, 0, sizeof(ifra));
-	snprintf(ifra.ifra_name, sizeof(ifra.ifra_name), "shmif%d", unit);
-	ifra.ifra_family = AF_INET;
-	ifra.ifra_plen = (uint8_t)plen;
-	memcpy(ifra.ifra_addr, &in, sizeof(in));
-	if (rump_sys_ioctl(s, RUMP_SIOCAIFADDR, &ifra) == -1) {
-		perror("tcpxfer: add address");
-		rump_sys_close(s);
-		return -1;
-	}
-	rump_sys_close(s);
-	return 0;
 }
 
 static void
@@ -453,12 +417,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "tcpxfer: rump_init: %s\n", strerror(rv));
 		return 1;
 	}
-	if (configure(argv[0], argv[1]) == -1)
+	if ((rv = ex_join_bus("tcpxfer", argv[0], argv[1])) == -2)
+		usage();
+	if (rv != 0)
 		return 1;
 	if (argc == 3)
 		rv = sender(argv[2], port, nbytes, bufsize, seconds, verbose);
 	else
 		rv = receiver(port, bufsize, seconds, verbose);
+	if (verbose)
+		ex_print_offload();
 	rump_fini();
 	return rv;
 }

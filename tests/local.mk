@@ -28,5 +28,5 @@ tests_unit_test_offload_SOURCES = tests/unit/test_offload.c
 tests_unit_test_offload_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_offload_LDADD = libnetstack.la librumpuser.la $(CHECK_LIBS)
 endif
-dist_check_SCRIPTS += tests/scenario/offload_udp.sh
-TESTS += tests/scenario/offload_udp.sh
+dist_check_SCRIPTS += tests/scenario/offload_matrix.sh
+TESTS += tests/scenario/offload_matrix.sh

@@ -35,7 +35,7 @@ endif
 
 # A program embedding the kernel: bulk transfer over a bus, SHA-256.
 noinst_PROGRAMS += examples/tcpxfer
-examples_tcpxfer_SOURCES = examples/tcpxfer.c
+examples_tcpxfer_SOURCES = examples/tcpxfer.c examples/exnode.h
 examples_tcpxfer_LDADD = librumpnet.la
 
 # Two tcpxfer processes on one bus: 100 MB, SHA-256, valid checksums.
