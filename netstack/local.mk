@@ -33,3 +33,4 @@ include netstack/netinet/cksum.mk
 include netstack/kern/socket.mk
 include netstack/net/net.mk
 include netstack/netinet/inet.mk
+include netstack/netinet6/netinet6.mk

@@ -72,6 +72,10 @@ struct inpcb {
 	struct kin6_addr inp_faddr6;	/* [K] */
 	int		 inp_ttl;	/* [K] IP_TTL; -1 = net.inet.ip.ttl */
 	uint8_t		 inp_tos;	/* [K] IP_TOS */
+	/* AF_INET6 (netinet6): zone (interface index) of link-local
+	 * addresses, 0 = none; raw IPV6_CHECKSUM offset + 1, 0 = off. */
+	unsigned	 inp_scope6;	/* [K] */
+	int		 inp_cksum6;	/* [K] */
 };
 
 #define INP_HASHSIZE	64	/* buckets, a power of two */

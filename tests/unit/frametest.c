@@ -23,6 +23,13 @@
 static void (*volatile ft_keep_ip)(struct netstack *, struct mbuf *) =
     ip_input;
 
+/*
+ * IPv6 transmit finishing, if the netinet6 objects are linked in (weak:
+ * IPv4-only tests must not pull the inet6 module in).
+ */
+extern void in6_undefer_cksum(struct mbuf *m, size_t ehlen, uint32_t which)
+    __attribute__((weak));
+
 /* Driver state of a tst interface: the transmit list. */
 struct ft_softc {
 	struct mbuf	*sc_head;
@@ -40,6 +47,9 @@ ft_transmit(struct ifnet *ifp, struct mbuf *m)
 	if (sc->sc_finish && !(flags & (M_CSUM_TSOv4 | M_CSUM_TSOv6))) {
 		in_undefer_cksum(m, ETHER_HDR_LEN,
 		    M_CSUM_IPv4 | M_CSUM_UDPv4 | M_CSUM_TCPv4);
+		if (in6_undefer_cksum != NULL)
+			in6_undefer_cksum(m, ETHER_HDR_LEN,
+			    M_CSUM_UDPv6 | M_CSUM_TCPv6);
 		m->m_pkthdr.csum_flags = flags;	/* keep the request visible */
 	}
 	IF_STAT_INC(ifp, IF_STAT_OPACKETS);
@@ -127,6 +137,48 @@ ft_addr(const char *s)
 		p = end + 1;
 	}
 	return htonl(be32dec(b));
+}
+
+void
+ft_addr6(const char *s, uint8_t out[16])
+{
+	uint16_t head[8], tail[8];
+	unsigned nh = 0, nt = 0;
+	bool gap = false;
+	const char *p = s;
+
+	if (p[0] == ':' && p[1] == ':') {
+		gap = true;
+		p += 2;
+	}
+	while (*p != '\0') {
+		char *end;
+		unsigned long v = strtoul(p, &end, 16);
+
+		ck_assert_msg(end != p && end - p <= 4 && v <= 0xffff &&
+		    nh + nt < 8, "bad address %s", s);
+		if (gap)
+			tail[nt++] = (uint16_t)v;
+		else
+			head[nh++] = (uint16_t)v;
+		p = end;
+		if (p[0] == ':' && p[1] == ':') {
+			ck_assert_msg(!gap, "bad address %s", s);
+			gap = true;
+			p += 2;
+		} else if (p[0] == ':') {
+			p++;
+			ck_assert_msg(*p != '\0', "bad address %s", s);
+		} else {
+			ck_assert_msg(*p == '\0', "bad address %s", s);
+		}
+	}
+	ck_assert_msg(gap ? nh + nt < 8 : nh == 8, "bad address %s", s);
+	memset(out, 0, 16);
+	for (unsigned i = 0; i < nh; i++)
+		be16enc(out + 2 * i, head[i]);
+	for (unsigned i = 0; i < nt; i++)
+		be16enc(out + 16 - 2 * (nt - i), tail[i]);
 }
 
 /* "a.b.c.d/len" -> address and prefix length. */
@@ -290,6 +342,28 @@ ft_rx_verify(const struct ifnet *ifp, const uint8_t *f, size_t len)
 	unsigned hlen, iplen, l4len;
 	uint8_t proto;
 
+	if (len >= ETHER_HDR_LEN + 40 && be16dec(f + 12) == ETHERTYPE_IPV6 &&
+	    (ip[0] >> 4) == 6) {
+		/* TCP/UDP right after the IPv6 header (never extension
+		 * headers, mbuf.h), UDP only with a checksum. */
+		unsigned plen6 = be16dec(ip + 4);
+
+		proto = ip[6];
+		if (ETHER_HDR_LEN + 40 + plen6 > len)
+			return 0;
+		if ((proto == 6 && (rx & M_CSUM_TCPv6) && plen6 >= 20) ||
+		    (proto == 17 && (rx & M_CSUM_UDPv6) && plen6 >= 8 &&
+		    be16dec(ip + 40 + 6) != 0)) {
+			uint32_t sum = in6_pseudo_sum(ip + 8, ip + 24, proto,
+			    plen6);
+
+			sum = in_cksum_add(sum, ip + 40, plen6);
+			flags |= proto == 6 ? M_CSUM_TCPv6 : M_CSUM_UDPv6;
+			if (in_cksum_fold(sum) != 0xffff)
+				flags |= M_CSUM_TCP_UDP_BAD;
+		}
+		return flags;
+	}
 	if (len < ETHER_HDR_LEN + 20 || be16dec(f + 12) != ETHERTYPE_IP ||
 	    (ip[0] >> 4) != 4)
 		return 0;

@@ -45,8 +45,9 @@
  * verification for the enabled RX capabilities (IPv4 header, TCP/UDP
  * over IPv4 when not fragmented) and sets M_CSUM_* (+ _BAD) flags;
  * ft_input_flags() injects with exactly the flags given instead.
- * (IPv6 frames get no RX flags yet: extend ft_rx_verify() in
- * frametest.c when IPv6 offload is tested.)
+ * IPv6 frames get TCPv6/UDPv6 verdicts when the upper-layer header
+ * follows the IPv6 header directly; IPv6 transmit checksums are
+ * finished too when the netinet6 objects are linked in.
  *
  * Other families.  fc_addr is an IPv4 address; configure anything else
  * (IPv6 addresses, routes) with the kernel's own calls between
@@ -127,6 +128,10 @@ void ft_unlock(struct ft_node *fn);
 
 /* "198.51.100.1" -> network order (Check-asserts a valid address). */
 uint32_t ft_addr(const char *s);
+
+/* "2001:db8::1" -> 16 bytes (Check-asserts a valid address; hex
+ * groups and one "::", no embedded IPv4). */
+void ft_addr6(const char *s, uint8_t out[16]);
 
 /* Declare a station that answers ARP for addr. */
 void ft_neighbor(struct ft_node *fn, const char *addr,

@@ -1,0 +1,314 @@
+/*
+ * rump.netstat -- show the network state of a rump kernel.
+ *
+ *	rump.netstat -r [-n] [-f inet|inet6]	routing tables
+ *	rump.netstat -i [-an] [-f inet|inet6]	interfaces
+ *	rump.netstat -s [-f inet] [-p proto]	protocol statistics
+ *	rump.netstat [-an]			sockets (not listed: the
+ *						kernel offers no list)
+ *
+ * The routing table is NetBSD's netstat -rn format (shared with
+ * rump.route show).  Statistics are every counter of the sysctl tree
+ * under net.inet.<proto>.stats, net.link.stats and net.route.stats.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rumpnet/rump_net.h>
+#include <rumpnet/rump_syscalls.h>
+
+#include "tools/common/rnflags.h"
+#include "tools/common/rnroute.h"
+#include "tools/common/rntool.h"
+
+static const char *const usage_lines[] = {
+	"rump.netstat [-an] [-f address_family]",
+	"rump.netstat -i [-an] [-f address_family]",
+	"rump.netstat -r [-n] [-f address_family]",
+	"rump.netstat -s [-f address_family] [-p protocol]",
+	NULL
+};
+
+/* -------------------------------------------------------------- -i */
+
+static void
+print_ifrow(const struct rump_ifinfo *ifi, const char *net, const char *addr)
+{
+	const uint64_t *s = ifi->ifi_stats;
+
+	printf("%-6s %-5u %-13s %-17s %8llu %5llu %8llu %5llu %5llu\n",
+	    ifi->ifi_name, ifi->ifi_mtu, net, addr,
+	    (unsigned long long)s[RUMP_IFSTAT_IPACKETS],
+	    (unsigned long long)s[RUMP_IFSTAT_IERRORS],
+	    (unsigned long long)s[RUMP_IFSTAT_OPACKETS],
+	    (unsigned long long)s[RUMP_IFSTAT_OERRORS],
+	    (unsigned long long)s[RUMP_IFSTAT_COLLISIONS]);
+}
+
+static void
+print_interfaces(int family)
+{
+	struct rump_ifinfo ifi;
+	struct rump_ifaddrreq ifra;
+	char net[128], addr[RN_INET6_STRLEN], mac[RN_MAC_STRLEN];
+	uint8_t n4[4], m4[4];
+	uint32_t i;
+	int f, k;
+
+	printf("%-6s %-5s %-13s %-17s %8s %5s %8s %5s %5s\n", "Name", "Mtu",
+	    "Network", "Address", "Ipkts", "Ierrs", "Opkts", "Oerrs",
+	    "Colls");
+	memset(&ifi, 0, sizeof(ifi));
+	while (rn_ifinfo_next(&ifi)) {
+		ifi.ifi_name[RUMP_IFNAMSIZ - 1] = '\0';
+		if (family == 0) {
+			if (ifi.ifi_addrlen == 6)
+				rn_fmt_mac(ifi.ifi_lladdr, mac);
+			else
+				mac[0] = '\0';
+			print_ifrow(&ifi, "<Link>", mac);
+		}
+		for (f = RN_AF_INET; f != 0;
+		    f = f == RN_AF_INET ? RN_AF_INET6 : 0) {
+			if (family != 0 && family != f)
+				continue;
+			for (i = 0;; i++) {
+				memset(&ifra, 0, sizeof(ifra));
+				ifra.ifra_family = (uint16_t)f;
+				ifra.ifra_ifindex = ifi.ifi_index;
+				ifra.ifra_index = i;
+				if (rn_ioctl(RUMP_SIOCGIFADDR, &ifra) != 0)
+					break;
+				if (f == RN_AF_INET) {
+					rn_plen_to_mask(ifra.ifra_plen, m4);
+					for (k = 0; k < 4; k++)
+						n4[k] = ifra.ifra_addr[k] &
+						    m4[k];
+					rn_netname4(n4, ifra.ifra_plen, net,
+					    sizeof(net));
+					rn_fmt_inet(ifra.ifra_addr, addr);
+				} else {
+					uint8_t n6[16];
+
+					memcpy(n6, ifra.ifra_addr, 16);
+					for (k = ifra.ifra_plen; k < 128; k++)
+						n6[k / 8] &= (uint8_t)~(0x80u >>
+						    (k % 8));
+					rn_netname6(n6, ifra.ifra_plen,
+					    ifra.ifra_scopeid, net,
+					    sizeof(net));
+					rn_fmt_inet6(ifra.ifra_addr, addr);
+				}
+				print_ifrow(&ifi, net, addr);
+			}
+		}
+	}
+}
+
+/* -------------------------------------------------------------- -s */
+
+/*
+ * Readable text for the counters whose names are terse; a counter not
+ * listed here is shown by its sysctl name.  "%llu" comes first.
+ */
+static const struct {
+	const char	*name;		/* full sysctl name */
+	const char	*text;
+} stattext[] = {
+	{ "net.inet.ip.stats.total", "total packets received" },
+	{ "net.inet.ip.stats.toosmall", "packets too small" },
+	{ "net.inet.ip.stats.badvers", "packets with incorrect version number" },
+	{ "net.inet.ip.stats.badhlen", "packets with header length < data size" },
+	{ "net.inet.ip.stats.badsum", "bad header checksums" },
+	{ "net.inet.ip.stats.badlen", "with data length < header length" },
+	{ "net.inet.ip.stats.tooshort", "with data size < data length" },
+	{ "net.inet.ip.stats.fragments", "fragments received" },
+	{ "net.inet.ip.stats.fragdropped", "fragments dropped (dup or out of space)" },
+	{ "net.inet.ip.stats.fragtimeout", "fragments dropped after timeout" },
+	{ "net.inet.ip.stats.reassembled", "packets reassembled ok" },
+	{ "net.inet.ip.stats.delivered", "packets for this host" },
+	{ "net.inet.ip.stats.noproto", "packets for unknown/unsupported protocol" },
+	{ "net.inet.ip.stats.forward", "packets forwarded" },
+	{ "net.inet.ip.stats.cantforward", "packets not forwardable" },
+	{ "net.inet.ip.stats.localout", "packets sent from this host" },
+	{ "net.inet.ip.stats.rawout", "packets sent with fabricated ip header" },
+	{ "net.inet.ip.stats.odropped", "output packets dropped due to no bufs, etc." },
+	{ "net.inet.ip.stats.noroute", "output packets discarded due to no route" },
+	{ "net.inet.ip.stats.fragmented", "output datagrams fragmented" },
+	{ "net.inet.ip.stats.ofragments", "fragments created" },
+	{ "net.inet.ip.stats.cantfrag", "datagrams that can't be fragmented" },
+	{ "net.inet.udp.stats.ipackets", "datagrams received" },
+	{ "net.inet.udp.stats.opackets", "datagrams output" },
+	{ "net.inet.udp.stats.badsum", "with bad checksum" },
+	{ "net.inet.udp.stats.noport", "dropped due to no socket" },
+	{ "net.inet.udp.stats.fullsock", "dropped due to full socket buffers" },
+};
+
+static const char *
+counter_text(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(stattext) / sizeof(stattext[0]); i++)
+		if (strcmp(stattext[i].name, name) == 0)
+			return stattext[i].text;
+	return NULL;
+}
+
+/*
+ * Print the counters under PREFIX ("net.inet.ip.stats") as a section
+ * "TITLE:"; nodes of a deeper level (inhist.echo) are grouped under an
+ * indented sub-title.  => number of counters printed.
+ */
+static int
+print_stats(const char *prefix, const char *title)
+{
+	char name[RUMP_SYSCTL_NAMEMAX] = "", group[RUMP_SYSCTL_NAMEMAX] = "";
+	size_t plen = strlen(prefix), len;
+	int type, n = 0;
+
+	while (rump_sys_sysctlnext(prefix, name, name, sizeof(name),
+	    &type) == 0) {
+		const char *rest, *dot, *text;
+		uint64_t v64 = 0;
+		int32_t v32;
+
+		if (strncmp(name, prefix, plen) != 0 || name[plen] != '.')
+			continue;
+		rest = name + plen + 1;
+		if ((type & RUMP_SYSCTL_TYPEMASK) == RUMP_SYSCTL_TYPE_QUAD) {
+			len = sizeof(v64);
+			if (rn_sysctl_get(name, &v64, &len) != 0)
+				continue;
+		} else if ((type & RUMP_SYSCTL_TYPEMASK) ==
+		    RUMP_SYSCTL_TYPE_INT) {
+			len = sizeof(v32);
+			if (rn_sysctl_get(name, &v32, &len) != 0)
+				continue;
+			v64 = (uint64_t)(uint32_t)v32;
+		} else
+			continue;
+		if (n == 0)
+			printf("%s:\n", title);
+		n++;
+		dot = strrchr(rest, '.');
+		if (dot != NULL) {
+			size_t glen = (size_t)(dot - rest);
+
+			if (strlen(group) != glen ||
+			    strncmp(group, rest, glen) != 0) {
+				memcpy(group, rest, glen);
+				group[glen] = '\0';
+				printf("\t%s:\n", group);
+			}
+			printf("\t\t%llu %s\n", (unsigned long long)v64,
+			    dot + 1);
+			continue;
+		}
+		group[0] = '\0';
+		text = counter_text(name);
+		printf("\t%llu %s\n", (unsigned long long)v64,
+		    text != NULL ? text : rest);
+	}
+	return n;
+}
+
+static const struct {
+	const char	*proto;		/* -p name and title */
+	const char	*prefix;
+	int		family;
+} stattab[] = {
+	{ "ip",		"net.inet.ip.stats",	RN_AF_INET },
+	{ "icmp",	"net.inet.icmp.stats",	RN_AF_INET },
+	{ "tcp",	"net.inet.tcp.stats",	RN_AF_INET },
+	{ "udp",	"net.inet.udp.stats",	RN_AF_INET },
+	{ "raw",	"net.inet.raw.stats",	RN_AF_INET },
+	{ "arp",	"net.inet.arp.stats",	RN_AF_INET },
+	{ "ip6",	"net.inet6.ip6.stats",	RN_AF_INET6 },
+	{ "icmp6",	"net.inet6.icmp6.stats", RN_AF_INET6 },
+	{ "udp6",	"net.inet6.udp6.stats",	RN_AF_INET6 },
+	{ "tcp6",	"net.inet6.tcp6.stats",	RN_AF_INET6 },
+	{ "nd6",	"net.inet6.nd6.stats",	RN_AF_INET6 },
+	{ "link",	"net.link.stats",	0 },
+	{ "route",	"net.route.stats",	0 },
+};
+
+static int
+print_all_stats(int family, const char *proto)
+{
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < sizeof(stattab) / sizeof(stattab[0]); i++) {
+		if (proto != NULL && strcmp(proto, stattab[i].proto) != 0)
+			continue;
+		if (family != 0 && stattab[i].family != family)
+			continue;
+		found = 1;
+		print_stats(stattab[i].prefix, stattab[i].proto);
+	}
+	if (proto != NULL && !found)
+		rn_errx(1, "%s: unknown or uninstrumented protocol", proto);
+	return 0;
+}
+
+/* ---------------------------------------------------------- sockets */
+
+static void
+print_sockets(void)
+{
+	printf("Active Internet connections (including servers)\n");
+	printf("%-5.5s %6.6s %6.6s  %-22.22s %-22.22s %s\n", "Proto",
+	    "Recv-Q", "Send-Q", "Local Address", "Foreign Address", "State");
+	fflush(stdout);
+	rn_warnx("socket list: not supported by this kernel");
+}
+
+static int
+parse_family(const char *s)
+{
+	if (strcmp(s, "inet") == 0)
+		return RN_AF_INET;
+	if (strcmp(s, "inet6") == 0)
+		return RN_AF_INET6;
+	rn_errx(1, "%s: unknown address family", s);
+}
+
+int
+main(int argc, char **argv)
+{
+	int ch, rflag = 0, iflag = 0, sflag = 0, family = 0;
+	const char *proto = NULL;
+
+	rn_init("rump.netstat");
+	while ((ch = getopt(argc, argv, "af:inp:rsv")) != -1) {
+		switch (ch) {
+		case 'a': break;
+		case 'f': family = parse_family(optarg); break;
+		case 'i': iflag = 1; break;
+		case 'n': break;		/* always numeric */
+		case 'p': proto = optarg; break;
+		case 'r': rflag = 1; break;
+		case 's': sflag = 1; break;
+		case 'v': break;
+		default:
+			rn_usage(usage_lines);
+		}
+	}
+	if (optind != argc || rflag + iflag + sflag > 1)
+		rn_usage(usage_lines);
+	if (proto != NULL && !sflag)
+		sflag = 1;
+	if (rflag)
+		rn_print_routes(family);
+	else if (iflag)
+		print_interfaces(family);
+	else if (sflag)
+		return print_all_stats(family, proto);
+	else
+		print_sockets();
+	return 0;
+}
