@@ -30,3 +30,5 @@ tests_unit_test_offload_LDADD = libnetstack.la librumpuser.la $(CHECK_LIBS)
 endif
 dist_check_SCRIPTS += tests/scenario/offload_matrix.sh
 TESTS += tests/scenario/offload_matrix.sh
+dist_check_SCRIPTS += tests/scenario/offload_faults.sh
+TESTS += tests/scenario/offload_faults.sh

@@ -236,6 +236,35 @@ static const struct {
 	{ "route",	"net.route.stats",	0 },
 };
 
+/*
+ * The software offload counters of every interface that has them
+ * (net.interfaces.<if>.offload.*), one section per interface.
+ */
+static void
+print_offload_stats(void)
+{
+	static const char top[] = "net.interfaces";
+	char name[RUMP_SYSCTL_NAMEMAX] = "", last[RUMP_IFNAMSIZ] = "";
+	char prefix[RUMP_SYSCTL_NAMEMAX], title[64];
+	int type;
+
+	while (rump_sys_sysctlnext(top, name, name, sizeof(name),
+	    &type) == 0) {
+		const char *ifn = name + sizeof(top), *dot;
+		size_t len;
+
+		if ((dot = strchr(ifn, '.')) == NULL ||
+		    (len = (size_t)(dot - ifn)) >= sizeof(last) ||
+		    strcmp(dot + 1, "offload.tx_ipv4") != 0)
+			continue;
+		memcpy(last, ifn, len);
+		last[len] = '\0';
+		snprintf(prefix, sizeof(prefix), "%s.%s.offload", top, last);
+		snprintf(title, sizeof(title), "offload (%s)", last);
+		print_stats(prefix, title);
+	}
+}
+
 static int
 print_all_stats(int family, const char *proto)
 {
@@ -249,6 +278,10 @@ print_all_stats(int family, const char *proto)
 			continue;
 		found = 1;
 		print_stats(stattab[i].prefix, stattab[i].proto);
+	}
+	if (family == 0 && (proto == NULL || strcmp(proto, "offload") == 0)) {
+		found = 1;
+		print_offload_stats();
 	}
 	if (proto != NULL && !found)
 		rn_errx(1, "%s: unknown or uninstrumented protocol", proto);
