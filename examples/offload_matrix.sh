@@ -3,7 +3,8 @@
 #
 # For every pair of sender/receiver RUMP_SHMIF_CAPENABLE masks, two
 # processes (each its own kernel) on one bus exchange TCP (tcpxfer) and
-# UDP/ICMP (pingpeer) traffic over IPv4, and the harness checks that
+# UDP/ICMP (pingpeer) traffic over IPv4, and TCP over IPv6, and the
+# harness checks that
 #   - the data arrived intact (SHA-256 of the TCP stream, UDP echoes),
 #   - every frame on the bus has valid IPv4, TCP and UDP checksums
 #     (tshark, or tcpdump -vv when tshark is missing),
@@ -80,9 +81,13 @@ check_bus()
 }
 
 # The counters a side must (or must not) show for its mask.
-check_counters()	# file mask side(tx|rx) l4(tcp|udp)
+check_counters()	# file mask side(tx|rx) l4(tcp|udp|tcp6)
 {
 	f=$1 m=$2 side=$3 l4=$4
+	if [ "$l4" = tcp6 ]; then
+		check_counters6 "$@"
+		return
+	fi
 	if [ "$side" = tx ]; then
 		if [ "$l4" = tcp ] && has "$m" 0x80; then
 			[ "$(counter "$f" tx_tsov4_segs)" -gt 0 ] ||
@@ -122,6 +127,37 @@ check_counters()	# file mask side(tx|rx) l4(tcp|udp)
 	fi
 }
 
+# The same for TCP over IPv6 (TSOv6 0x40000, TCPv6 TX 0x8000 and RX
+# 0x4000); the IPv4 bits must stay unused.  TCP sends TSOv6
+# super-packets whenever TSOv6 is enabled (tcp_inet6.c tcp6_af_mtu).
+check_counters6()	# file mask side(tx|rx)
+{
+	f=$1 m=$2 side=$3
+	if [ "$side" = tx ]; then
+		if has "$m" 0x40000; then
+			[ "$(counter "$f" tx_tsov6_segs)" -gt 0 ] ||
+			    fail "TSOv6 enabled but no segments cut"
+		elif has "$m" 0x8000; then
+			[ "$(counter "$f" tx_tcpv6)" -gt 0 ] ||
+			    fail "TCPv6 TX enabled but no checksums finished"
+		fi
+		if ! has "$m" 0x48000 && grep -q 'offload\.tx_' "$f"; then
+			fail "transmit offload used while disabled"
+		fi
+	else
+		if has "$m" 0x4000; then
+			[ "$(counter "$f" rx_tcpv6)" -gt 0 ] ||
+			    fail "TCPv6 RX enabled but nothing verified"
+		fi
+		if ! has "$m" 0x4000 && grep -q 'offload\.rx_' "$f"; then
+			fail "receive offload used while disabled"
+		fi
+		if grep -q '_bad = ' "$f"; then
+			fail "good frames flagged bad"
+		fi
+	fi
+}
+
 wait_bus()
 {
 	i=0
@@ -151,6 +187,24 @@ for a in $masks; do
 		check_bus tcp.bus
 		check_counters tx.txt "$a" tx tcp
 		check_counters rx.txt "$b" rx tcp
+
+		proto=tcp6
+		rm -f tcp6.bus
+		RUMP_SHMIF_CAPENABLE=$b "$tcpxfer" -s -t 30 tcp6.bus \
+		    2001:db8::2/64 > rx.txt 2>&1 &
+		rpid=$!
+		wait_bus tcp6.bus
+		RUMP_SHMIF_CAPENABLE=$a "$tcpxfer" -s -t 30 -n 400000 \
+		    tcp6.bus 2001:db8::1/64 2001:db8::2 > tx.txt 2>&1 ||
+		    fail "sender: $(tail -1 tx.txt)"
+		wait $rpid || fail "receiver: $(tail -1 rx.txt)"
+		sent=$(sed -n 's/^sent [0-9]* bytes sha256 //p' tx.txt)
+		got=$(sed -n 's/^received [0-9]* bytes sha256 //p' rx.txt)
+		[ -n "$sent" ] && [ "$sent" = "$got" ] ||
+		    fail "stream differs: sent $sent received $got"
+		check_bus tcp6.bus
+		check_counters tx.txt "$a" tx tcp6
+		check_counters rx.txt "$b" rx tcp6
 
 		proto=udp
 		rm -f udp.bus

@@ -22,6 +22,14 @@
  *
  *   tcpxfer /tmp/bus 198.51.100.2/24 &
  *   tcpxfer -n 100000000 /tmp/bus 198.51.100.1/24 198.51.100.2
+ *
+ * An address with a ':' is IPv6 (the program waits for duplicate
+ * address detection before it listens or connects); the peer is then
+ * an IPv6 address, "fe80::...%N" with the zone's interface index for
+ * a link-local one:
+ *
+ *   tcpxfer /tmp/bus 2001:db8::2/64 &
+ *   tcpxfer /tmp/bus 2001:db8::1/64 2001:db8::2
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -239,6 +247,11 @@ receiver(int port, int bufsize, int seconds, int verbose)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 	    .sin_port = htons((uint16_t)port) };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+	    .sin6_port = htons((uint16_t)port) };
+	struct sockaddr *sa = ex_family == AF_INET6 ?
+	    (struct sockaddr *)&sin6 : (struct sockaddr *)&sin;
+	socklen_t salen = ex_family == AF_INET6 ? sizeof(sin6) : sizeof(sin);
 	struct timeval tv = { .tv_sec = seconds };
 	static uint8_t buf[256 * 1024];
 	unsigned long long total = 0;
@@ -247,14 +260,14 @@ receiver(int port, int bufsize, int seconds, int verbose)
 	int ls, s, one = 1;
 	double t0;
 
-	if ((ls = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) == -1) {
+	if ((ls = rump_sys_socket(ex_family, SOCK_STREAM, 0)) == -1) {
 		perror("tcpxfer: socket");
 		return 1;
 	}
 	setbufs(ls, bufsize);
 	rump_sys_setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	rump_sys_setsockopt(ls, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (rump_sys_bind(ls, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	if (rump_sys_bind(ls, sa, salen) == -1 ||
 	    rump_sys_listen(ls, 1) == -1) {
 		perror("tcpxfer: bind/listen");
 		return 1;
@@ -299,28 +312,38 @@ sender(const char *peer, int port, unsigned long long nbytes, int bufsize,
 {
 	struct sockaddr_in to = { .sin_family = AF_INET,
 	    .sin_port = htons((uint16_t)port) };
+	struct sockaddr_in6 to6 = { .sin6_family = AF_INET6,
+	    .sin6_port = htons((uint16_t)port) };
+	struct sockaddr *sa = ex_family == AF_INET6 ?
+	    (struct sockaddr *)&to6 : (struct sockaddr *)&to;
+	socklen_t salen = ex_family == AF_INET6 ? sizeof(to6) : sizeof(to);
 	struct timeval tv = { .tv_sec = seconds };
 	static uint8_t buf[256 * 1024];
 	unsigned long long sent = 0;
 	uint64_t x = 0x2545f4914f6cdd1dull;
 	struct sha256 sh;
-	char hex[65];
+	char hex[65], addr[64], *pct;
 	double t0;
 	int s, tries;
 
-	if (inet_pton(AF_INET, peer, &to.sin_addr) != 1)
+	snprintf(addr, sizeof(addr), "%s", peer);
+	if ((pct = strchr(addr, '%')) != NULL && ex_family == AF_INET6) {
+		*pct = '\0';
+		to6.sin6_scope_id = (uint32_t)number(pct + 1, 0xffffffffu);
+	}
+	if (inet_pton(ex_family, addr, ex_family == AF_INET6 ?
+	    (void *)&to6.sin6_addr : (void *)&to.sin_addr) != 1)
 		usage();
 	/* The receiver may still be starting: retry refused connects. */
 	for (tries = 0;; tries++) {
-		if ((s = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) == -1) {
+		if ((s = rump_sys_socket(ex_family, SOCK_STREAM, 0)) == -1) {
 			perror("tcpxfer: socket");
 			return 1;
 		}
 		setbufs(s, bufsize);
 		rump_sys_setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv,
 		    sizeof(tv));
-		if (rump_sys_connect(s, (struct sockaddr *)&to,
-		    sizeof(to)) == 0)
+		if (rump_sys_connect(s, sa, salen) == 0)
 			break;
 		if (errno != ECONNREFUSED || tries >= 50 || stop) {
 			perror("tcpxfer: connect");

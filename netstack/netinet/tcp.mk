@@ -12,7 +12,8 @@ libnetstack_la_SOURCES += \
 	netstack/netinet/tcp_timer.c \
 	netstack/netinet/tcp_usrreq.c \
 	netstack/netinet/tcp_sack.c \
-	netstack/netinet/tcp_cc.c
+	netstack/netinet/tcp_cc.c \
+	netstack/netinet/tcp_inet6.c
 
 EXTRA_DIST += \
 	tests/unit/tcp_link.h \
@@ -31,6 +32,13 @@ tests_unit_test_tcp_link_SOURCES = tests/unit/test_tcp_link.c \
 	tests/unit/tcp_link.c tests/unit/frametest.c
 tests_unit_test_tcp_link_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_tcp_link_LDADD = libnetstack.la librumpuser.la $(CHECK_LIBS)
+check_PROGRAMS += tests/unit/test_tcp6
+TESTS += tests/unit/test_tcp6
+UNIT_TESTS += tests/unit/test_tcp6
+tests_unit_test_tcp6_SOURCES = tests/unit/test_tcp6.c \
+	tests/unit/tcp_link.c tests/unit/frametest.c
+tests_unit_test_tcp6_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_tcp6_LDADD = libnetstack.la librumpuser.la $(CHECK_LIBS)
 endif
 
 # A program embedding the kernel: bulk transfer over a bus, SHA-256.
@@ -41,3 +49,7 @@ examples_tcpxfer_LDADD = librumpnet.la
 # Two tcpxfer processes on one bus: 100 MB, SHA-256, valid checksums.
 dist_check_SCRIPTS += tests/scenario/tcp_transfer.sh
 TESTS += tests/scenario/tcp_transfer.sh
+
+# The same over IPv6, plain and with TSOv6 and checksum offload.
+dist_check_SCRIPTS += tests/scenario/tcp6_transfer.sh
+TESTS += tests/scenario/tcp6_transfer.sh

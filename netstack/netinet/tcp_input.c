@@ -1,10 +1,12 @@
 /*
  * tcp_input.c -- segment arrival, following RFC 9293 section 3.10.7.
  *
- *   tcp_input			the dispatcher: parse, find the
- *				connection, pick the state's handler,
- *				free the segment
- *     tcp_seg_parse		length, offset, checksum, options -> tcp_seg
+ *   tcp_input			IPv4 entry: parse, dispatch, free the
+ *				segment (IPv6: tcp_inet6.c tcp6_input)
+ *     tcp_seg_parse		IPv4: length, checksum, addresses
+ *     tcp_seg_parse_th		offset, flags, options -> tcp_seg
+ *   tcp_input_seg		the dispatcher: find the connection,
+ *				pick the state's handler
  *     tcp_input_listen		3.10.7.2  LISTEN
  *     tcp_input_synsent	3.10.7.3  SYN-SENT
  *     tcp_input_sync		3.10.7.4  every other state, in steps:
@@ -155,6 +157,26 @@ tcp_seg_parse(struct netstack *ns, const struct mbuf *m, unsigned hlen,
 		tcp_statinc(ns, TCP_STAT_RCVBADADDR);
 		return false;
 	}
+	return tcp_seg_parse_th(ns, th, tlen, sg);
+}
+
+bool
+tcp_seg_parse_th(struct netstack *ns, const uint8_t *th, uint32_t tlen,
+    struct tcp_seg *sg)
+{
+	uint32_t off;
+	struct tcphdr h;
+
+	if (tlen < TCP_MINHLEN) {
+		tcp_statinc(ns, TCP_STAT_RCVSHORT);
+		return false;
+	}
+	memcpy(&h, th, sizeof(h));
+	off = TH_OFF(&h) * 4;
+	if (off < TCP_MINHLEN || off > tlen) {
+		tcp_statinc(ns, TCP_STAT_RCVBADOFF);
+		return false;
+	}
 	sg->sport = h.th_sport;
 	sg->dport = h.th_dport;
 	sg->seq = ntohl(h.th_seq);
@@ -282,7 +304,24 @@ tcp_input_listen(struct netstack *ns, struct tcpcb *ltp,
 		tcp_statinc(ns, TCP_STAT_SYNRECV_OVERFLOW);
 		return;
 	}
-	(void)in_pcballoc(linp->inp_table, so, AF_INET, &inp);
+	if (sg->af == AF_INET6) {
+		(void)in_pcballoc(linp->inp_table, so, AF_INET6, &inp);
+		tcp6_pcb_from_seg(inp, sg);
+		inp->inp_flags |= linp->inp_flags & INP_V6ONLY;
+	} else {
+		/* An IPv4 SYN on a dual-stack AF_INET6 listener makes an
+		 * AF_INET6 PCB with v4-mapped addresses (tcp_isv6). */
+		(void)in_pcballoc(linp->inp_table, so, linp->inp_af, &inp);
+		if (linp->inp_af == AF_INET6) {
+			static const uint8_t pfx[12] = { [10] = 0xff,
+			    [11] = 0xff };
+
+			memcpy(inp->inp_laddr6.s6_addr, pfx, 12);
+			memcpy(inp->inp_laddr6.s6_addr + 12, &sg->dst, 4);
+			memcpy(inp->inp_faddr6.s6_addr, pfx, 12);
+			memcpy(inp->inp_faddr6.s6_addr + 12, &sg->src, 4);
+		}
+	}
 	inp->inp_laddr = sg->dst;
 	inp->inp_lport = sg->dport;
 	inp->inp_faddr = sg->src;
@@ -1066,40 +1105,49 @@ tcp_timewait_reuse(struct tcpcb *tp, const struct tcp_seg *sg)
 void
 tcp_input(struct netstack *ns, struct mbuf *m, unsigned hlen)
 {
-	struct tcp_state *tcs = tcp_state(ns);
 	struct tcp_seg sg;
-	struct inpcb *inp;
-	struct tcpcb *tp;
 
 	KASSERT(klock_held(&ns->ns_klock));
 	tcp_statinc(ns, TCP_STAT_RCVTOTAL);
-	if (!tcp_seg_parse(ns, m, hlen, &sg))
-		goto drop;
+	if (tcp_seg_parse(ns, m, hlen, &sg))
+		tcp_input_seg(ns, &sg);
+	m_freem(m);
+}
+
+/* IPv4 and IPv6 (tcp_inet6.c) segments meet here. */
+void
+tcp_input_seg(struct netstack *ns, struct tcp_seg *sg)
+{
+	struct tcp_state *tcs = tcp_state(ns);
+	struct inpcb *inp;
+	struct tcpcb *tp;
+
 findpcb:
-	inp = in_pcblookup(&tcs->tcs_table, sg.src, sg.sport, sg.dst,
-	    sg.dport, true);
+	if (sg->af == AF_INET6)
+		inp = tcp6_pcblookup(ns, sg, true);
+	else
+		inp = in_pcblookup(&tcs->tcs_table, sg->src, sg->sport,
+		    sg->dst, sg->dport, true);
 	if (inp == NULL || (tp = intotcpcb(inp)) == NULL ||
 	    tp->t_state == TCPS_CLOSED) {
 		tcp_statinc(ns, TCP_STAT_RCVNOPORT);
-		tcp_reset_for(ns, &sg);
-		goto drop;
+		tcp_reset_for(ns, sg);
+		return;
 	}
 	switch (tp->t_state) {
 	case TCPS_LISTEN:
-		tcp_input_listen(ns, tp, &sg);
+		tcp_input_listen(ns, tp, sg);
 		break;
 	case TCPS_SYN_SENT:
-		tcp_input_synsent(ns, tp, &sg);
+		tcp_input_synsent(ns, tp, sg);
 		break;
 	case TCPS_TIME_WAIT:
-		if (tcp_timewait_reuse(tp, &sg))
+		if (tcp_timewait_reuse(tp, sg))
 			goto findpcb;
-		tcp_input_sync(ns, tp, &sg);
+		tcp_input_sync(ns, tp, sg);
 		break;
 	default:
-		tcp_input_sync(ns, tp, &sg);
+		tcp_input_sync(ns, tp, sg);
 		break;
 	}
-drop:
-	m_freem(m);
 }

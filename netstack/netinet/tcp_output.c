@@ -12,9 +12,9 @@
  * side of silly window avoidance).
  *
  * Segments larger than the MSS (TSO super-packets, mbuf.h) are built
- * only when the route's interface enables IFCAP_TSOv4 with TCPv4 TX
- * checksums; they carry a whole number of MSS-sized segments and never
- * a FIN.
+ * only when the route's interface enables IFCAP_TSOv4 (IFCAP_TSOv6 for
+ * IPv6), whatever its checksum offloads, as NetBSD does; they carry a whole
+ * number of MSS-sized segments and never a FIN.
  */
 #include "netstack/netinet/tcp_var.h"
 #include "netstack/kern/socketvar.h"

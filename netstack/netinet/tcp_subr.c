@@ -159,14 +159,22 @@ tcp_siphash(const uint8_t key[16], const uint8_t *msg, size_t len)
 static uint64_t
 tcp_tuple_hash(struct netstack *ns, const struct inpcb *inp, uint8_t salt)
 {
-	uint8_t msg[13];
+	uint8_t msg[37];
 
+	if (inp->inp_af == AF_INET6) {
+		memcpy(msg, inp->inp_laddr6.s6_addr, 16);
+		memcpy(msg + 16, inp->inp_faddr6.s6_addr, 16);
+		memcpy(msg + 32, &inp->inp_lport, 2);
+		memcpy(msg + 34, &inp->inp_fport, 2);
+		msg[36] = salt;
+		return tcp_siphash(tcp_state(ns)->tcs_secret, msg, 37);
+	}
 	memcpy(msg, &inp->inp_laddr, 4);
 	memcpy(msg + 4, &inp->inp_faddr, 4);
 	memcpy(msg + 8, &inp->inp_lport, 2);
 	memcpy(msg + 10, &inp->inp_fport, 2);
 	msg[12] = salt;
-	return tcp_siphash(tcp_state(ns)->tcs_secret, msg, sizeof(msg));
+	return tcp_siphash(tcp_state(ns)->tcs_secret, msg, 13);
 }
 
 /*
@@ -313,8 +321,7 @@ tcp_drop(struct tcpcb *tp, int error)
 unsigned
 tcp_af_hdrlen(const struct tcpcb *tp)
 {
-	(void)tp;
-	return IP_MINHLEN;
+	return tcp_isv6(tp) ? 40 : IP_MINHLEN;
 }
 
 /* Prepend the IPv4 header to a segment and send it (consumes m). */
@@ -345,7 +352,8 @@ tcp_ip4_output(struct netstack *ns, struct mbuf *m, uint32_t src,
 	m->m_pkthdr.csum_flags = M_CSUM_TCPv4;
 	m->m_pkthdr.csum_data = (IP_MINHLEN << 16) | TCP_CSUM_OFFSET;
 	if (segsz != 0) {
-		m->m_pkthdr.csum_flags |= M_CSUM_TSOv4;
+		/* The driver cuts it and computes every segment's sums. */
+		m->m_pkthdr.csum_flags = M_CSUM_TSOv4;
 		m->m_pkthdr.segsz = segsz;
 	}
 	tcp_statinc(ns, TCP_STAT_SNDTOTAL);
@@ -357,6 +365,8 @@ tcp_af_output(struct tcpcb *tp, struct mbuf *m, uint32_t tcplen, bool tso)
 {
 	struct inpcb *inp = tp->t_inpcb;
 
+	if (tcp_isv6(tp))
+		return tcp6_af_output(tp, m, tcplen, tso);
 	return tcp_ip4_output(tp->t_ns, m, inp->inp_laddr, inp->inp_faddr,
 	    tcplen, inp, tso ? (uint16_t)tp->t_maxseg : 0);
 }
@@ -370,14 +380,15 @@ tcp_af_mtu(struct tcpcb *tp, bool *tsop)
 	struct ifnet *ifp;
 
 	*tsop = false;
+	if (tcp_isv6(tp))
+		return tcp6_af_mtu(tp, tsop);
 	if (in_islocal(ns, faddr) && (ifp = if_lo0(ns)) != NULL)
 		return ifp->if_mtu;
 	if ((rt = rt_lookup(ns, AF_INET, &faddr)) == NULL ||
 	    rt->rt_ifp == NULL)
 		return 0;
 	mtu = ip_routemtu(rt);
-	*tsop = (rt->rt_ifp->if_capenable & IFCAP_TSOv4) != 0 &&
-	    (rt->rt_ifp->if_csum_flags_tx & M_CSUM_TCPv4) != 0;
+	*tsop = (rt->rt_ifp->if_capenable & IFCAP_TSOv4) != 0;
 	return mtu;
 }
 
@@ -451,7 +462,11 @@ tcp_respond(struct netstack *ns, const struct tcp_seg *sg, tcp_seq seq,
 		tcp_statinc(ns, TCP_STAT_SNDRST);
 	else
 		tcp_statinc(ns, TCP_STAT_SNDACKS);
-	(void)tcp_ip4_output(ns, m, sg->dst, sg->src, TCP_MINHLEN, NULL, 0);
+	if (sg->af == AF_INET6)
+		tcp6_respond(ns, sg, m);
+	else
+		(void)tcp_ip4_output(ns, m, sg->dst, sg->src, TCP_MINHLEN,
+		    NULL, 0);
 }
 
 /* RFC 9293 3.10.7.1 (CLOSED): answer anything but a RST with a RST. */
@@ -516,15 +531,29 @@ tcp_ctlinput(struct netstack *ns, const struct ip_ctlmsg *cm)
 	seq = be32dec(cm->icm_l4 + 4);
 	inp = in_pcblookup(&tcp_state(ns)->tcs_table, cm->icm_dst, dport,
 	    cm->icm_src, sport, false);
-	if (inp == NULL || (tp = intotcpcb(inp)) == NULL ||
-	    tp->t_state == TCPS_LISTEN)
+	if (inp == NULL || (tp = intotcpcb(inp)) == NULL)
+		return;
+	if (cm->icm_type == ICMP_UNREACH &&
+	    cm->icm_code == ICMP_UNREACH_NEEDFRAG) {
+		tcp_ctlinput_conn(tp, seq, true, cm->icm_mtu, 0, false);
+		return;
+	}
+	tcp_ctlinput_conn(tp, seq, false, 0, cm->icm_error, cm->icm_hard);
+}
+
+void
+tcp_ctlinput_conn(struct tcpcb *tp, tcp_seq seq, bool toobig, uint32_t mtu,
+    int error, bool hard)
+{
+	struct netstack *ns = tp->t_ns;
+
+	if (tp->t_state == TCPS_LISTEN)
 		return;
 	if (SEQ_LT(seq, tp->snd_una) || SEQ_GEQ(seq, tp->snd_max))
 		return;
 	tcp_statinc(ns, TCP_STAT_ICMPERR);
-	if (cm->icm_type == ICMP_UNREACH &&
-	    cm->icm_code == ICMP_UNREACH_NEEDFRAG) {
-		uint32_t mtu = cm->icm_mtu, old = tp->t_maxseg;
+	if (toobig) {
+		uint32_t old = tp->t_maxseg;
 
 		if (mtu < 68 || (tp->t_pmtu != 0 && mtu >= tp->t_pmtu))
 			return;
@@ -538,13 +567,13 @@ tcp_ctlinput(struct netstack *ns, const struct ip_ctlmsg *cm)
 		}
 		return;
 	}
-	if (cm->icm_error == 0)
+	if (error == 0)
 		return;
-	if (tp->t_state == TCPS_SYN_SENT && cm->icm_hard) {
-		(void)tcp_drop(tp, cm->icm_error);
+	if (tp->t_state == TCPS_SYN_SENT && hard) {
+		(void)tcp_drop(tp, error);
 		return;
 	}
-	tp->t_softerror = cm->icm_error;
+	tp->t_softerror = error;
 }
 
 /* ------------------------------------------------------------ module */

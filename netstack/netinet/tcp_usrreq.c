@@ -16,6 +16,8 @@
 #include "netstack/netinet/ip_var.h"
 #include "netstack/netinet/in_var.h"
 #include "netstack/kern/socketvar.h"
+#include "netstack/netinet6/ip6_var.h"
+#include "netstack/netinet6/in6_var.h"
 
 static struct tcpcb *
 tcp_sotcpcb(struct socket *so)
@@ -26,7 +28,7 @@ tcp_sotcpcb(struct socket *so)
 }
 
 static int
-tcp_attach(struct socket *so, int proto)
+tcp_attach_af(struct socket *so, int proto, int af)
 {
 	struct inpcb *inp;
 	int error;
@@ -34,10 +36,22 @@ tcp_attach(struct socket *so, int proto)
 	if (proto != 0 && proto != KIPPROTO_TCP)
 		return EPROTONOSUPPORT;
 	if ((error = in_pcballoc(&tcp_state(so->so_ns)->tcs_table, so,
-	    AF_INET, &inp)) != 0)
+	    af, &inp)) != 0)
 		return error;
 	(void)tcp_newtcpcb(inp);
 	return 0;
+}
+
+static int
+tcp_attach(struct socket *so, int proto)
+{
+	return tcp_attach_af(so, proto, AF_INET);
+}
+
+static int
+tcp6_attach(struct socket *so, int proto)
+{
+	return tcp_attach_af(so, proto, AF_INET6);
 }
 
 /* Free the connection now, without touching the socket any more. */
@@ -115,6 +129,17 @@ tcp_bind(struct socket *so, const struct ksockaddr *nam, size_t namlen)
 
 	if (inp == NULL)
 		return EINVAL;
+	if (inp->inp_af == AF_INET6) {
+		uint8_t a6[16];
+		unsigned scope;
+
+		if ((error = in6_sockaddr_parse(nam, namlen, a6, &port,
+		    &scope, false, NULL)) != 0)
+			return error;
+		if (in6_is_multicast(a6))
+			return EADDRNOTAVAIL;
+		return in6_pcbbind(inp, a6, scope, port);
+	}
 	if ((error = in_sockaddr_parse(nam, namlen, &addr, &port, false,
 	    NULL)) != 0)
 		return error;
@@ -135,8 +160,14 @@ tcp_listen(struct socket *so, int backlog)
 		return EINVAL;
 	if (tp->t_state != TCPS_CLOSED && tp->t_state != TCPS_LISTEN)
 		return EINVAL;
-	if (inp->inp_lport == 0 &&
-	    (error = in_pcbbind(inp, inp->inp_laddr, 0)) != 0)
+	if (inp->inp_lport == 0 && inp->inp_af == AF_INET6)
+		error = in6_pcbbind(inp, inp->inp_laddr6.s6_addr,
+		    inp->inp_scope6, 0);
+	else if (inp->inp_lport == 0)
+		error = in_pcbbind(inp, inp->inp_laddr, 0);
+	else
+		error = 0;
+	if (error != 0)
 		return error;
 	tcp_set_state(tp, TCPS_LISTEN);
 	return 0;
@@ -165,18 +196,23 @@ tcp_connect_reuse_tw(struct inpcb *inp, uint32_t faddr, uint16_t fport)
 	return true;
 }
 
+static void tcp_connect_start(struct socket *so, struct tcpcb *tp);
+static int tcp6_connect(struct socket *so, struct tcpcb *tp,
+    const struct ksockaddr *nam, size_t namlen);
+
 static int
 tcp_connect(struct socket *so, const struct ksockaddr *nam, size_t namlen)
 {
 	struct tcpcb *tp = tcp_sotcpcb(so);
 	struct inpcb *inp = so->so_pcb;
-	struct netstack *ns = so->so_ns;
 	uint32_t addr, src;
 	uint16_t port;
 	int error;
 
 	if (tp == NULL)
 		return EINVAL;
+	if (inp->inp_af == AF_INET6)
+		return tcp6_connect(so, tp, nam, namlen);
 	if ((error = in_sockaddr_parse(nam, namlen, &addr, &port, false,
 	    NULL)) != 0)
 		return error;
@@ -193,6 +229,17 @@ tcp_connect(struct socket *so, const struct ksockaddr *nam, size_t namlen)
 		inp->inp_laddr = src;
 		inp->inp_flags |= INP_AUTOADDR;
 	}
+	tcp_connect_start(so, tp);
+	return 0;
+}
+
+/* The PCB is connected: send the SYN (RFC 9293 3.10.1). */
+static void
+tcp_connect_start(struct socket *so, struct tcpcb *tp)
+{
+	struct netstack *ns = so->so_ns;
+	struct inpcb *inp = tp->t_inpcb;
+
 	tcp_statinc(ns, TCP_STAT_CONNATTEMPT);
 	soisconnecting(so);
 	tp->iss = tcp_new_iss(ns, inp);
@@ -207,6 +254,68 @@ tcp_connect(struct socket *so, const struct ksockaddr *nam, size_t namlen)
 	tcp_mss_update(tp);
 	tcp_cc_init(tp);
 	(void)tcp_output(tp);
+}
+
+/* tcp_connect_reuse_tw for IPv6. */
+static bool
+tcp6_connect_reuse_tw(struct inpcb *inp, const uint8_t *faddr,
+    unsigned scope, uint16_t fport)
+{
+	struct netstack *ns = inp->inp_table->inpt_ns;
+	struct inpcb *other;
+	struct tcpcb *otp;
+	uint8_t src[16];
+
+	if (inp->inp_lport == 0)
+		return false;
+	if (scope == 0)
+		scope = inp->inp_scope6;
+	memcpy(src, inp->inp_laddr6.s6_addr, 16);
+	if (in6_is_unspecified(src)) {
+		struct ifnet *ifp = NULL;
+		struct rtentry *rt;
+		uint8_t nh[16];
+
+		if (in6_route(ns, faddr, scope, &ifp, nh, &rt) != 0 ||
+		    in6_selectsrc(ns, faddr, ifp, src) != 0)
+			return false;
+	}
+	other = in6_pcblookup(inp->inp_table, faddr, fport, src,
+	    inp->inp_lport, false, scope);
+	if (other == NULL || other == inp || (otp = intotcpcb(other)) ==
+	    NULL || otp->t_state != TCPS_TIME_WAIT)
+		return false;
+	tcp_statinc(ns, TCP_STAT_TWREUSE);
+	(void)tcp_close(otp);
+	return true;
+}
+
+static int
+tcp6_connect(struct socket *so, struct tcpcb *tp,
+    const struct ksockaddr *nam, size_t namlen)
+{
+	struct inpcb *inp = tp->t_inpcb;
+	uint8_t addr[16];
+	uint16_t port;
+	unsigned scope;
+	int error;
+
+	if ((error = in6_sockaddr_parse(nam, namlen, addr, &port, &scope,
+	    false, NULL)) != 0)
+		return error;
+	if (tp->t_state != TCPS_CLOSED)
+		return EISCONN;
+	if (port == 0)
+		return ECONNREFUSED;
+	if (in6_is_multicast(addr))
+		return ENETUNREACH;
+	error = in6_pcbconnect(inp, addr, scope, port);
+	if (error == EADDRINUSE && tcp6_connect_reuse_tw(inp, addr, scope,
+	    port))
+		error = in6_pcbconnect(inp, addr, scope, port);
+	if (error != 0)
+		return error;
+	tcp_connect_start(so, tp);
 	return 0;
 }
 
@@ -272,7 +381,11 @@ tcp_sockaddr(struct socket *so, struct ksockaddr_storage *ss, size_t *lenp)
 
 	if (inp == NULL)
 		return EINVAL;
-	*lenp = in_sockaddr_fill(ss, inp->inp_laddr, inp->inp_lport);
+	if (inp->inp_af == AF_INET6)
+		*lenp = in6_sockaddr_fill(ss, inp->inp_laddr6.s6_addr,
+		    inp->inp_lport, inp->inp_scope6);
+	else
+		*lenp = in_sockaddr_fill(ss, inp->inp_laddr, inp->inp_lport);
 	return 0;
 }
 
@@ -286,7 +399,11 @@ tcp_peeraddr(struct socket *so, struct ksockaddr_storage *ss, size_t *lenp)
 		return ENOTCONN;
 	if (inp->inp_fport == 0 || !TCPS_HAVEESTABLISHED(tp->t_state))
 		return ENOTCONN;
-	*lenp = in_sockaddr_fill(ss, inp->inp_faddr, inp->inp_fport);
+	if (inp->inp_af == AF_INET6)
+		*lenp = in6_sockaddr_fill(ss, inp->inp_faddr6.s6_addr,
+		    inp->inp_fport, inp->inp_scope6);
+	else
+		*lenp = in_sockaddr_fill(ss, inp->inp_faddr, inp->inp_fport);
 	return 0;
 }
 
@@ -309,6 +426,9 @@ tcp_ctloutput(struct socket *so, bool set, int level, int name, void *val,
 
 	if (tp == NULL)
 		return EINVAL;
+	if (level == KIPPROTO_IPV6 && tp->t_inpcb->inp_af == AF_INET6)
+		return ip6_ctloutput(tp->t_inpcb, set, level, name, val,
+		    lenp);
 	if (level == KIPPROTO_IP)
 		return ip_ctloutput(tp->t_inpcb, set, level, name, val, lenp);
 	if (level != KIPPROTO_TCP)
@@ -389,6 +509,25 @@ static const struct protosw tcp_protosw = {
 	.pr_protocol = KIPPROTO_TCP,
 	.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD | PR_LISTEN,
 	.pr_attach = tcp_attach,
+	.pr_detach = tcp_detach,
+	.pr_bind = tcp_bind,
+	.pr_listen = tcp_listen,
+	.pr_connect = tcp_connect,
+	.pr_disconnect = tcp_disconnect,
+	.pr_shutdown = tcp_shutdown,
+	.pr_send = tcp_send,
+	.pr_rcvd = tcp_rcvd,
+	.pr_sockaddr = tcp_sockaddr,
+	.pr_peeraddr = tcp_peeraddr,
+	.pr_ctloutput = tcp_ctloutput,
+};
+
+const struct protosw tcp6_protosw = {
+	.pr_type = KSOCK_STREAM,
+	.pr_domain = AF_INET6,
+	.pr_protocol = KIPPROTO_TCP,
+	.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD | PR_LISTEN,
+	.pr_attach = tcp6_attach,
 	.pr_detach = tcp_detach,
 	.pr_bind = tcp_bind,
 	.pr_listen = tcp_listen,

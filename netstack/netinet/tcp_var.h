@@ -14,7 +14,13 @@
  * Address families.  Everything that depends on the network layer --
  * header length, pseudo-header checksum, output, route MTU, responses
  * without a connection -- goes through the tcp_af_* functions
- * (tcp_subr.c), so IPv6 can share this code later.
+ * (tcp_subr.c), which hand IPv6 connections (tcp_isv6) to
+ * tcp_inet6.c.  One PCB table holds both families (in_pcb.h); the
+ * AF_INET6 protocol switch shares tcp_usrreq.c's methods.  An AF_INET6
+ * listener without IPV6_V6ONLY also accepts IPv4 connections: their
+ * PCBs are AF_INET6 with v4-mapped addresses and run over IPv4.  An
+ * AF_INET6 socket cannot connect to a v4-mapped address (ENETUNREACH,
+ * in6_pcbconnect).
  */
 #ifndef _NETSTACK_NETINET_TCP_VAR_H_
 #define _NETSTACK_NETINET_TCP_VAR_H_
@@ -249,6 +255,8 @@ struct tcp_state {
 	unsigned	 tcs_count;
 	uint8_t		 tcs_secret[16]; /* ISN / timestamp key */
 	bool		 tcs_registered;
+	bool		 tcs_registered6; /* input registered with ip6 */
+	bool		 tcs_protosw6;	/* AF_INET6 protosw registered */
 	bool		 tcs_dying;	/* module teardown: detach frees */
 	/* Challenge ACK rate limit (RFC 5961 7): tokens this second. */
 	uint64_t	 tcs_chack_second;
@@ -319,10 +327,28 @@ struct tcp_seg {
 	unsigned	 nsack;
 	struct tcp_sackblk sack[4];
 	/* Network layer. */
-	int		 af;
+	int		 af;		/* AF_INET or AF_INET6 */
 	uint32_t	 src, dst;	/* IPv4, network order */
+	uint8_t		 src6[16], dst6[16]; /* IPv6 */
+	unsigned	 scope;		/* IPv6: zone (rcvif index) */
 	struct ifnet	*rcvif;
 };
+
+/*
+ * Does the connection run over IPv6?  An AF_INET6 PCB whose foreign
+ * address is v4-mapped (a dual-stack listener's IPv4 child) runs over
+ * IPv4 with inp_laddr/inp_faddr, like an AF_INET one.
+ */
+static inline bool
+tcp_isv6(const struct tcpcb *tp)
+{
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+	const struct inpcb *inp = tp->t_inpcb;
+
+	return inp->inp_af == AF_INET6 &&
+	    memcmp(inp->inp_faddr6.s6_addr, v4mapped, 12) != 0;
+}
 
 /* ------------------------------------------------------ tcp_subr.c */
 int tcp_init(struct netstack *ns);
@@ -356,9 +382,37 @@ unsigned tcp_af_hdrlen(const struct tcpcb *tp);
 int tcp_af_output(struct tcpcb *tp, struct mbuf *m, uint32_t tcplen,
     bool tso);
 uint32_t tcp_af_mtu(struct tcpcb *tp, bool *tsop);
+/* The common part of an ICMP/ICMPv6 error for connection tp about a
+ * segment with sequence number seq: 'toobig' with the path MTU, or
+ * error (0: advisory) and whether it is hard. */
+void tcp_ctlinput_conn(struct tcpcb *tp, tcp_seq seq, bool toobig,
+    uint32_t mtu, int error, bool hard);
+
+/* ----------------------------------------------------- tcp_inet6.c */
+/* TCP over IPv6: the module after ip6 (input, ICMPv6, AF_INET6 protosw
+ * registration). */
+int tcp6_init(struct netstack *ns);
+void tcp6_fini(struct netstack *ns);
+int tcp6_af_output(struct tcpcb *tp, struct mbuf *m, uint32_t tcplen,
+    bool tso);
+uint32_t tcp6_af_mtu(struct tcpcb *tp, bool *tsop);
+/* A segment without a connection (RST) to sg's source. */
+void tcp6_respond(struct netstack *ns, const struct tcp_seg *sg,
+    struct mbuf *m);
+struct inpcb *tcp6_pcblookup(struct netstack *ns, const struct tcp_seg *sg,
+    bool wildcard);
+/* Fill a new passive-open PCB (AF_INET6) from an IPv6 SYN. */
+void tcp6_pcb_from_seg(struct inpcb *inp, const struct tcp_seg *sg);
 
 /* ----------------------------------------------------- tcp_input.c */
 void tcp_input(struct netstack *ns, struct mbuf *m, unsigned hlen);
+/* The family-independent part of parsing: th[0..tlen) is the TCP
+ * header and payload, checksum already checked.  => false: drop
+ * (counted). */
+bool tcp_seg_parse_th(struct netstack *ns, const uint8_t *th,
+    uint32_t tlen, struct tcp_seg *sg);
+/* Find the connection for a parsed segment and process it. */
+void tcp_input_seg(struct netstack *ns, struct tcp_seg *sg);
 /* Enter TIME_WAIT: 2*MSL timer, socket released if closed. */
 void tcp_enter_timewait(struct tcpcb *tp);
 
@@ -427,5 +481,7 @@ int tcp_usr_init(struct netstack *ns);
 void tcp_usr_fini(struct netstack *ns);
 /* The application may not read any more: notify, free on CLOSED. */
 void tcp_usrclosed(struct tcpcb *tp);
+/* The AF_INET6 SOCK_STREAM protocol switch (tcp_usrreq.c). */
+extern const struct protosw tcp6_protosw;
 
 #endif /* _NETSTACK_NETINET_TCP_VAR_H_ */

@@ -90,6 +90,14 @@ tl_is_ipv4(const uint8_t *d, size_t len)
 	return len >= 34 && d[12] == 0x08 && d[13] == 0x00;
 }
 
+/* IPv6 carrying TCP right after the fixed header (ND and MLD pass). */
+static bool
+tl_is_tcp6(const uint8_t *d, size_t len)
+{
+	return len >= 14 + 40 + 20 && d[12] == 0x86 && d[13] == 0xdd &&
+	    d[14 + 6] == 6;
+}
+
 /* Take what the nodes sent and put it on the wire.  => frames taken */
 static unsigned
 tl_collect(struct tcp_link *tl)
@@ -106,7 +114,11 @@ tl_collect(struct tcp_link *tl)
 			int copies = 1;
 
 			n++;
-			if (tl_is_ipv4(d, len)) {
+			if (tl_is_ipv4(d, len) || tl_is_tcp6(d, len)) {
+				/* IPv6 has no header checksum: spoil the
+				 * TCP segment, which its checksum covers. */
+				size_t skip = tl_is_tcp6(d, len) ? 54 : 14;
+
 				if (tl_chance(tl, tl->tl_p.tp_loss)) {
 					tl->tl_dropped++;
 					m_freem(m);
@@ -122,8 +134,8 @@ tl_collect(struct tcp_link *tl)
 					when += 1 + tl_rand(tl) % NS_MS(3);
 				}
 				if (tl_chance(tl, tl->tl_p.tp_corrupt)) {
-					size_t off = 14 +
-					    tl_rand(tl) % (len - 14);
+					size_t off = skip +
+					    tl_rand(tl) % (len - skip);
 
 					tl->tl_corrupted++;
 					d[off] ^= (uint8_t)(1 +

@@ -7,7 +7,9 @@
  * failing row replays exactly) they are dropped, duplicated, held back
  * so that later frames overtake them, or corrupted (one byte of the IP
  * packet changed, which the IPv4 or TCP checksum catches).  Only IPv4
- * frames are impaired; ARP crosses intact.
+ * frames and IPv6 frames carrying TCP are impaired (in IPv6 frames the
+ * corrupted byte lies in the TCP segment); ARP, ND and MLD cross
+ * intact.
  *
  * Time: both nodes' clocks move together.  tl_run() repeatedly lets the
  * caller's application step act (write, read), carries frames, and
