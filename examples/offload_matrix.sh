@@ -3,7 +3,7 @@
 #
 # For every pair of sender/receiver RUMP_SHMIF_CAPENABLE masks, two
 # processes (each its own kernel) on one bus exchange TCP (tcpxfer) and
-# UDP/ICMP (pingpeer) traffic over IPv4, and TCP over IPv6, and the
+# UDP/ICMP (pingpeer) traffic over IPv4, TCP and UDP over IPv6, and the
 # harness checks that
 #   - the data arrived intact (SHA-256 of the TCP stream, UDP echoes),
 #   - every frame on the bus has valid IPv4, TCP and UDP checksums
@@ -12,9 +12,11 @@
 #   - the interfaces' offload counters show the emulation really did the
 #     work the masks asked for (and none when they did not).
 #
-#   offload_matrix.sh [-q] [-k] [-m "mask ..."] [-B builddir]
+#   offload_matrix.sh [-q | -s] [-k] [-m "mask ..."] [-B builddir]
 #	-q	quick: masks 0 0x7ff80 0x6aa80 0x15500 only
-#	-m	the masks to pair (default: those four plus each single bit)
+#	-s	the quick pairs, plus each single bit against 0 both ways
+#	-m	the masks to pair (default: those four plus each single bit,
+#		every pair: 256 pairs, most of an hour)
 #	-k	keep the work directory
 #	-B	the build directory (default: the current directory)
 # Exit status 0 if every pair passed; one line per failure on stderr.
@@ -22,14 +24,17 @@ set -u
 
 builddir=$(pwd)
 keep=0
-masks="0 0x7ff80 0x6aa80 0x15500 0x80 0x100 0x200 0x400 0x800 0x1000 0x2000 0x4000 0x8000 0x10000 0x20000 0x40000"
-while getopts qkm:B: opt; do
+single=0
+bits="0x80 0x100 0x200 0x400 0x800 0x1000 0x2000 0x4000 0x8000 0x10000 0x20000 0x40000"
+masks="0 0x7ff80 0x6aa80 0x15500 $bits"
+while getopts qskm:B: opt; do
 	case $opt in
 	q) masks="0 0x7ff80 0x6aa80 0x15500" ;;
+	s) masks="0 0x7ff80 0x6aa80 0x15500"; single=1 ;;
 	m) masks=$OPTARG ;;
 	k) keep=1 ;;
 	B) builddir=$OPTARG ;;
-	*) echo "usage: $0 [-q] [-k] [-m masks] [-B builddir]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-q | -s] [-k] [-m masks] [-B builddir]" >&2; exit 2 ;;
 	esac
 done
 
@@ -81,10 +86,10 @@ check_bus()
 }
 
 # The counters a side must (or must not) show for its mask.
-check_counters()	# file mask side(tx|rx) l4(tcp|udp|tcp6)
+check_counters()	# file mask side(tx|rx) l4(tcp|udp|tcp6|udp6)
 {
 	f=$1 m=$2 side=$3 l4=$4
-	if [ "$l4" = tcp6 ]; then
+	if [ "$l4" = tcp6 ] || [ "$l4" = udp6 ]; then
 		check_counters6 "$@"
 		return
 	fi
@@ -127,29 +132,41 @@ check_counters()	# file mask side(tx|rx) l4(tcp|udp|tcp6)
 	fi
 }
 
-# The same for TCP over IPv6 (TSOv6 0x40000, TCPv6 TX 0x8000 and RX
-# 0x4000); the IPv4 bits must stay unused.  TCP sends TSOv6
-# super-packets whenever TSOv6 is enabled (tcp_inet6.c tcp6_af_mtu).
-check_counters6()	# file mask side(tx|rx)
+# The same over IPv6 (TSOv6 0x40000, TCPv6 TX 0x8000 and RX 0x4000,
+# UDPv6 TX 0x20000 and RX 0x10000; IPv6 has no header checksum); the
+# IPv4 bits must stay unused.  TCP sends TSOv6 super-packets whenever
+# TSOv6 is enabled (tcp_inet6.c tcp6_af_mtu).
+check_counters6()	# file mask side(tx|rx) l4(tcp6|udp6)
 {
-	f=$1 m=$2 side=$3
+	f=$1 m=$2 side=$3 l4=$4
+	if [ "$l4" = tcp6 ]; then
+		txbits=0x48000 rxbits=0x4000
+	else
+		txbits=0x20000 rxbits=0x10000
+	fi
 	if [ "$side" = tx ]; then
-		if has "$m" 0x40000; then
+		if [ "$l4" = tcp6 ] && has "$m" 0x40000; then
 			[ "$(counter "$f" tx_tsov6_segs)" -gt 0 ] ||
 			    fail "TSOv6 enabled but no segments cut"
-		elif has "$m" 0x8000; then
+		elif [ "$l4" = tcp6 ] && has "$m" 0x8000; then
 			[ "$(counter "$f" tx_tcpv6)" -gt 0 ] ||
 			    fail "TCPv6 TX enabled but no checksums finished"
+		elif [ "$l4" = udp6 ] && has "$m" 0x20000; then
+			[ "$(counter "$f" tx_udpv6)" -gt 0 ] ||
+			    fail "UDPv6 TX enabled but no checksums finished"
 		fi
-		if ! has "$m" 0x48000 && grep -q 'offload\.tx_' "$f"; then
+		if ! has "$m" $txbits && grep -q 'offload\.tx_' "$f"; then
 			fail "transmit offload used while disabled"
 		fi
 	else
-		if has "$m" 0x4000; then
+		if [ "$l4" = tcp6 ] && has "$m" 0x4000; then
 			[ "$(counter "$f" rx_tcpv6)" -gt 0 ] ||
 			    fail "TCPv6 RX enabled but nothing verified"
+		elif [ "$l4" = udp6 ] && has "$m" 0x10000; then
+			[ "$(counter "$f" rx_udpv6)" -gt 0 ] ||
+			    fail "UDPv6 RX enabled but nothing verified"
 		fi
-		if ! has "$m" 0x4000 && grep -q 'offload\.rx_' "$f"; then
+		if ! has "$m" $rxbits && grep -q 'offload\.rx_' "$f"; then
 			fail "receive offload used while disabled"
 		fi
 		if grep -q '_bad = ' "$f"; then
@@ -164,9 +181,22 @@ wait_bus()
 	while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 }
 
-npairs=0
+# The pairs to run, as "sender:receiver".
+pairs=""
 for a in $masks; do
 	for b in $masks; do
+		pairs="$pairs $a:$b"
+	done
+done
+if [ $single = 1 ]; then
+	for bit in $bits; do
+		pairs="$pairs $bit:0 0:$bit"
+	done
+fi
+
+npairs=0
+for pair in $pairs; do
+		a=${pair%:*} b=${pair#*:}
 		npairs=$((npairs + 1))
 		# TCP: 400 kB fit on the 1 MiB bus, so the final dump holds
 		# every frame of the transfer.
@@ -219,7 +249,20 @@ for a in $masks; do
 		check_bus udp.bus
 		check_counters tx.txt "$a" tx udp
 		check_counters rx.txt "$b" rx udp
-	done
+
+		proto=udp6
+		rm -f udp6.bus
+		RUMP_SHMIF_CAPENABLE=$b "$pingpeer" -S -t 4 udp6.bus \
+		    2001:db8::2/64 > rx.txt 2>&1 &
+		rpid=$!
+		wait_bus udp6.bus
+		RUMP_SHMIF_CAPENABLE=$a "$pingpeer" -S -c 2 udp6.bus \
+		    2001:db8::1/64 2001:db8::2 > tx.txt 2>&1 ||
+		    fail "no echoes: $(tail -1 tx.txt)"
+		wait $rpid || fail "responder failed"
+		check_bus udp6.bus
+		check_counters tx.txt "$a" tx udp6
+		check_counters rx.txt "$b" rx udp6
 done
 echo "offload matrix: $npairs mask pairs, $failures failures"
 [ $failures -eq 0 ]

@@ -13,6 +13,9 @@
  * interface's non-zero software offload counters (sysctl
  * net.interfaces.shmifN.offload.*), e.g. with RUMP_SHMIF_CAPENABLE set.
  *
+ * An address with a ':' makes the node IPv6 (2001:db8::1/64): then only
+ * the UDP echo runs.
+ *
  * Two of them make a network:
  *   pingpeer -t 20 /tmp/bus 198.51.100.2/24 &
  *   pingpeer /tmp/bus 198.51.100.1/24 198.51.100.2
@@ -169,18 +172,23 @@ udp_echo_serve(int seconds)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 	    .sin_port = htons(7) };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+	    .sin6_port = htons(7) };
+	const struct sockaddr *sa = ex_family == AF_INET6 ?
+	    (const struct sockaddr *)&sin6 : (const struct sockaddr *)&sin;
+	socklen_t salen = ex_family == AF_INET6 ? sizeof(sin6) : sizeof(sin);
 	double end = now_ms() + seconds * 1000.0;
 	char buf[2048];
 	int s;
 
-	if ((s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
-	    rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+	if ((s = rump_sys_socket(ex_family, SOCK_DGRAM, 0)) == -1 ||
+	    rump_sys_bind(s, sa, salen) == -1) {
 		perror("pingpeer: udp echo socket");
 		return 1;
 	}
 	while (!stop && now_ms() < end) {
 		struct pollfd pfd = { .fd = s, .events = POLLIN };
-		struct sockaddr_in from;
+		struct sockaddr_storage from;
 		socklen_t fromlen = sizeof(from);
 		ssize_t n;
 
@@ -200,11 +208,19 @@ udp_echo_serve(int seconds)
 static int
 udp_echo_check(const char *peer, int count)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(7) };
+	struct sockaddr_in to4 = { .sin_family = AF_INET,
+	    .sin_port = htons(7) };
+	struct sockaddr_in6 to6 = { .sin6_family = AF_INET6,
+	    .sin6_port = htons(7) };
+	const struct sockaddr *to = ex_family == AF_INET6 ?
+	    (const struct sockaddr *)&to6 : (const struct sockaddr *)&to4;
+	socklen_t tolen = ex_family == AF_INET6 ? sizeof(to6) : sizeof(to4);
 	int s, answered = 0;
 
-	inet_pton(AF_INET, peer, &to.sin_addr);
-	if ((s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
+	if (inet_pton(ex_family, peer, ex_family == AF_INET6 ?
+	    (void *)&to6.sin6_addr : (void *)&to4.sin_addr) != 1)
+		usage();
+	if ((s = rump_sys_socket(ex_family, SOCK_DGRAM, 0)) == -1) {
 		perror("pingpeer: udp socket");
 		return 1;
 	}
@@ -216,8 +232,8 @@ udp_echo_check(const char *peer, int count)
 
 		len = snprintf(msg, sizeof(msg), "datagram %d from pid %d", i,
 		    (int)getpid());
-		if (rump_sys_sendto(s, msg, (size_t)len, 0,
-		    (struct sockaddr *)&to, sizeof(to)) != len) {
+		if (rump_sys_sendto(s, msg, (size_t)len, 0, to, tolen) !=
+		    len) {
 			perror("pingpeer: udp sendto");
 			continue;
 		}
@@ -271,7 +287,8 @@ main(int argc, char **argv)
 	if (rv != 0)
 		return 1;
 	if (argc == 3) {
-		rv = ping(argv[2], count);
+		/* ICMP echo over IPv4; over IPv6 only the UDP echo. */
+		rv = ex_family == AF_INET ? ping(argv[2], count) : 0;
 		if (udp_echo_check(argv[2], count) != 0)
 			rv = 1;
 	} else
