@@ -117,6 +117,35 @@ ex_join_bus(const char *prog, const char *bus, const char *cidr)
 	return 0;
 }
 
+/*
+ * Send everything not on the local network through gateway (a default
+ * route), for nodes behind a router.  => 0, -1 after a message, or -2
+ * for a gateway that is not an address of the node's family.
+ */
+static int
+ex_default_route(const char *prog, const char *gateway)
+{
+	struct rump_rtreq rtr;
+	int s;
+
+	memset(&rtr, 0, sizeof(rtr));
+	rtr.rtr_family = (uint16_t)ex_family;
+	rtr.rtr_plen = 0;
+	rtr.rtr_flags = RUMP_RTF_GATEWAY | RUMP_RTF_STATIC;
+	if (inet_pton(ex_family, gateway, rtr.rtr_gateway) != 1)
+		return -2;
+	if ((s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
+	    rump_sys_ioctl(s, RUMP_SIOCADDRT, &rtr) == -1) {
+		fprintf(stderr, "%s: default route via %s: %s\n", prog,
+		    gateway, strerror(errno));
+		if (s != -1)
+			rump_sys_close(s);
+		return -1;
+	}
+	rump_sys_close(s);
+	return 0;
+}
+
 /* Print the non-zero software offload counters of the interface. */
 static void
 ex_print_offload(void)

@@ -2,7 +2,7 @@
  * pingpeer.c -- a program that embeds a rumpnet kernel, joins a shmif
  * bus, and pings a peer process over it.
  *
- *   pingpeer [-S] [-c count] [-t seconds] bus address/plen [peer]
+ *   pingpeer [-S] [-c count] [-g gateway] [-t seconds] bus address/plen [peer]
  *
  * Without a peer it answers for -t seconds (default 10) or until
  * SIGTERM/SIGINT: the kernel replies to ICMP echo requests by itself,
@@ -13,6 +13,7 @@
  * interface's non-zero software offload counters (sysctl
  * net.interfaces.shmifN.offload.*), e.g. with RUMP_SHMIF_CAPENABLE set.
  *
+ * -g adds a default route through a router on the bus.
  * An address with a ':' makes the node IPv6 (2001:db8::1/64): then only
  * the UDP echo runs.
  *
@@ -58,7 +59,8 @@ onsignal(int sig)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: pingpeer [-S] [-c count] [-t seconds] bus "
+	fprintf(stderr, "usage: pingpeer [-S] [-c count] [-g gateway] "
+	    "[-t seconds] bus "
 	    "address/plen [peer]\n");
 	exit(2);
 }
@@ -253,16 +255,20 @@ udp_echo_check(const char *peer, int count)
 int
 main(int argc, char **argv)
 {
+	const char *gateway = NULL;
 	int ch, count = 3, seconds = 10, rv;
 	bool stats = false;
 
-	while ((ch = getopt(argc, argv, "Sc:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "Sc:g:t:")) != -1) {
 		switch (ch) {
 		case 'S':
 			stats = true;
 			break;
 		case 'c':
 			count = number(optarg, 100000);
+			break;
+		case 'g':
+			gateway = optarg;
 			break;
 		case 't':
 			seconds = number(optarg, 86400);
@@ -286,6 +292,12 @@ main(int argc, char **argv)
 		usage();
 	if (rv != 0)
 		return 1;
+	if (gateway != NULL &&
+	    (rv = ex_default_route("pingpeer", gateway)) != 0) {
+		if (rv == -2)
+			usage();
+		return 1;
+	}
 	if (argc == 3) {
 		/* ICMP echo over IPv4; over IPv6 only the UDP echo. */
 		rv = ex_family == AF_INET ? ping(argv[2], count) : 0;

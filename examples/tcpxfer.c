@@ -4,7 +4,7 @@
  * another connects and sends.  Both print the SHA-256 of the stream,
  * so two runs can be compared.
  *
- *   tcpxfer [-n bytes] [-p port] [-b sockbuf] [-t seconds] [-sx]
+ *   tcpxfer [-n bytes] [-p port] [-b sockbuf] [-g gateway] [-t seconds] [-sx]
  *           bus address/plen [peer]
  *
  * Without a peer it accepts one connection on port (default 5001),
@@ -16,6 +16,7 @@
  * -s adds a line with the elapsed time, the rate, the process's user
  * and system CPU time, and the kernel's TCP retransmission counters,
  * then the interface's non-zero software offload counters.
+ * -g adds a default route through a router on the bus.
  * -t gives up after that many seconds (default 300).  -x skips the
  * hashing (prints "sha256 -"), for benchmarks of the transport alone;
  * the sender then sends the same 256 KiB block over and over.
@@ -175,7 +176,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: tcpxfer [-n bytes] [-p port] [-b sockbuf] "
-	    "[-t seconds] [-sx] bus address/plen [peer]\n");
+	    "[-g gateway] [-t seconds] [-sx] bus address/plen [peer]\n");
 	exit(2);
 }
 
@@ -401,10 +402,11 @@ sender(const char *peer, int port, unsigned long long nbytes, int bufsize,
 int
 main(int argc, char **argv)
 {
+	const char *gateway = NULL;
 	unsigned long long nbytes = 10000000;
 	int ch, port = 5001, bufsize = 0, seconds = 300, verbose = 0, rv;
 
-	while ((ch = getopt(argc, argv, "n:p:b:t:sx")) != -1) {
+	while ((ch = getopt(argc, argv, "n:p:b:g:t:sx")) != -1) {
 		switch (ch) {
 		case 'n':
 			nbytes = number(optarg, 1ull << 50);
@@ -414,6 +416,9 @@ main(int argc, char **argv)
 			break;
 		case 'b':
 			bufsize = (int)number(optarg, 64 * 1024 * 1024);
+			break;
+		case 'g':
+			gateway = optarg;
 			break;
 		case 't':
 			seconds = (int)number(optarg, 86400);
@@ -444,6 +449,12 @@ main(int argc, char **argv)
 		usage();
 	if (rv != 0)
 		return 1;
+	if (gateway != NULL &&
+	    (rv = ex_default_route("tcpxfer", gateway)) != 0) {
+		if (rv == -2)
+			usage();
+		return 1;
+	}
 	if (argc == 3)
 		rv = sender(argv[2], port, nbytes, bufsize, seconds, verbose);
 	else

@@ -32,3 +32,5 @@ dist_check_SCRIPTS += tests/scenario/offload_matrix.sh
 TESTS += tests/scenario/offload_matrix.sh
 dist_check_SCRIPTS += tests/scenario/offload_faults.sh
 TESTS += tests/scenario/offload_faults.sh
+dist_check_SCRIPTS += tests/scenario/demo.sh
+TESTS += tests/scenario/demo.sh
