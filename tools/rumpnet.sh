@@ -58,7 +58,9 @@ rumpnet_run()
 
 # rump_server_start SOCK [COMPONENT...]
 # Start a server at SOCK with the basic components plus -lrumpnet_X
-# for each extra word X (e.g. netinet6), and record it.
+# for each extra word X, and record it.  The basic components give no
+# IPv6: a server that needs it is started as "rump_server_start SOCK
+# netinet6".
 rump_server_start()
 {
 	[ $# -ge 1 ] || { rumpnet_msg "usage: rump_server_start SOCK [comp...]"; return 2; }

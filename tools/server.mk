@@ -62,7 +62,8 @@ SERVER_SCENARIO_TESTS = \
 	tests/scenario/server_lifecycle.sh \
 	tests/scenario/server_cmdline.sh \
 	tests/scenario/server_client.sh \
-	tests/scenario/server_hostile.sh
+	tests/scenario/server_hostile.sh \
+	tests/scenario/server_components.sh
 TESTS += $(SERVER_SCENARIO_TESTS)
 dist_check_SCRIPTS += $(SERVER_SCENARIO_TESTS)
 EXTRA_DIST += tests/scenario/server_lib.sh

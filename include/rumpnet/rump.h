@@ -21,6 +21,23 @@ extern "C" {
  */
 int rump_init(void);
 
+/*
+ * Boot the process's kernel with a choice of components, spelt as
+ * NetBSD's rump libraries are named: names is a NULL-terminated list of
+ * "rumpnet", "rumpnet_net", "rumpnet_netinet", "rumpnet_netinet6",
+ * "rumpnet_shmif", "rumpnet_virtif", "rumpnet_sockin", "rumpdev" and
+ * "rumpvfs" (a "lib" prefix and a ".so" suffix are allowed).  Only the
+ * listed optional components start: without "rumpnet_netinet6" the
+ * kernel has no IPv6 (AF_INET6 requests fail with EAFNOSUPPORT), without
+ * "rumpnet_shmif" no shmif interfaces.  The kernel proper, including
+ * IPv4 ("rumpnet", "rumpnet_net", "rumpnet_netinet", "rumpdev",
+ * "rumpvfs"), is always present.  names == NULL starts everything, like
+ * rump_init().  Like rump_init(), a call once the kernel runs does
+ * nothing and returns 0.
+ * => 0, EINVAL for an unknown name, or another errno value.
+ */
+int rump_init_components(const char *const *names);
+
 /* Halt the kernel: interfaces are detached and all sockets closed. */
 void rump_fini(void);
 

@@ -16,6 +16,51 @@
 static const struct netstack_module *const netstack_modules[] = {
 	NETSTACK_MODULE_LIST
 };
+_Static_assert(nitems(netstack_modules) <= 32,
+    "ns_started has one bit per module");
+
+/* The kernel proper: modules netstack_create_config() never skips. */
+static const char *const netstack_core[] = {
+	"kern", "socket", "if", "route", "inet", "ip",
+};
+
+static bool
+netstack_name_in(const char *name, const char *const *list)
+{
+	if (list == NULL)
+		return false;
+	for (; *list != NULL; list++)
+		if (strcmp(name, *list) == 0)
+			return true;
+	return false;
+}
+
+bool
+netstack_module_running(const struct netstack *ns, const char *name)
+{
+	for (size_t i = 0; i < nitems(netstack_modules); i++) {
+		const struct netstack_module *nm = netstack_modules[i];
+
+		if (nm != NULL && (ns->ns_started & (1u << i)) != 0 &&
+		    strcmp(nm->nm_name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* May module nm start, given the skip list and what runs already? */
+static bool
+netstack_module_wanted(const struct netstack *ns,
+    const struct netstack_module *nm, const char *const *skip)
+{
+	if (netstack_name_in(nm->nm_name, skip))
+		return false;
+	if (nm->nm_requires != NULL)
+		for (const char *const *r = nm->nm_requires; *r != NULL; r++)
+			if (!netstack_module_running(ns, *r))
+				return false;
+	return true;
+}
 
 /* The kern module: identity nodes of the sysctl tree. */
 static char kern_ostype[] = "rumpnet";
@@ -77,26 +122,45 @@ netstack_tick(struct netstack *ns)
 		    ns->ns_boot;
 }
 
+/* Finalise, in reverse order, the started modules among the first n. */
 static void
 netstack_fini_modules(struct netstack *ns, size_t n)
 {
 	while (n-- > 0) {
 		const struct netstack_module *nm = netstack_modules[n];
-		if (nm != NULL && nm->nm_fini != NULL)
+
+		if (nm == NULL || (ns->ns_started & (1u << n)) == 0)
+			continue;
+		if (nm->nm_fini != NULL)
 			(*nm->nm_fini)(ns);
+		ns->ns_started &= ~(1u << n);
 	}
 }
 
 int
 netstack_create(const char *name, int flags, struct netstack **nsp)
 {
+	struct netstack_config nc = { .nc_flags = flags, .nc_skip = NULL };
+
+	return netstack_create_config(name, &nc, nsp);
+}
+
+int
+netstack_create_config(const char *name, const struct netstack_config *nc,
+    struct netstack **nsp)
+{
+	const char *const *skip = nc->nc_skip;
 	struct netstack *ns;
 	size_t i;
 	int rv;
 
+	for (i = 0; i < nitems(netstack_core); i++)
+		if (netstack_name_in(netstack_core[i], skip))
+			return EINVAL;
+
 	ns = kmem_zalloc(sizeof(*ns));
 	ksnprintf(ns->ns_name, sizeof(ns->ns_name), "%s", name ? name : "rump");
-	ns->ns_virtual = (flags & NETSTACK_VIRTUAL_CLOCK) != 0;
+	ns->ns_virtual = (nc->nc_flags & NETSTACK_VIRTUAL_CLOCK) != 0;
 	ns->ns_boot = rumpuser_clock_now(RUMPUSER_CLOCK_MONO);
 	/* Virtual clocks start at 1 s so "time 0" never means "unset". */
 	ns->ns_now = ns->ns_virtual ? NS_SEC(1) : 0;
@@ -115,6 +179,8 @@ netstack_create(const char *name, int flags, struct netstack **nsp)
 
 		if (nm == NULL)		/* not linked in */
 			continue;
+		if (!netstack_module_wanted(ns, nm, skip))
+			continue;
 		if ((rv = (*nm->nm_init)(ns)) != 0) {
 			kprintf("%s: module %s failed to start: error %d\n",
 			    ns->ns_name, nm->nm_name, rv);
@@ -122,6 +188,7 @@ netstack_create(const char *name, int flags, struct netstack **nsp)
 			klock_exit(&ns->ns_klock);
 			goto fail_cv;
 		}
+		ns->ns_started |= 1u << i;
 	}
 	klock_exit(&ns->ns_klock);
 

@@ -61,6 +61,8 @@ struct netstack {
 	struct sysctl_tree	*ns_sysctl;	/* [K] */
 	char			 ns_hostname[64]; /* [K] kern.hostname */
 	void			*ns_mod[NSMOD_MAX]; /* [K] module state */
+	uint32_t		 ns_started;	/* [K] bit i: module i of the
+						 * start-up list is running */
 };
 
 /* Module registration: a static table in netstack.c lists the modules. */
@@ -70,6 +72,9 @@ struct netstack_module {
 	 * finalised in reverse order. */
 	int		(*nm_init)(struct netstack *);
 	void		(*nm_fini)(struct netstack *);
+	/* Optional modules this one needs (NULL-terminated, or NULL): if
+	 * one of them does not run, this module is not started either. */
+	const char *const *nm_requires;
 };
 
 #define NETSTACK_REAL_CLOCK	0x0
@@ -81,7 +86,24 @@ struct netstack_module {
  * => 0 and *nsp, or an errno.
  */
 int netstack_create(const char *name, int flags, struct netstack **nsp);
-/* Tear down; everything the instance owns is freed. */
+
+/*
+ * Creation with a choice of modules.  nc_skip is NULL or a NULL-terminated
+ * list of module names (nm_name) not to start; a module that requires a
+ * skipped or absent module is skipped too.  Only optional modules may be
+ * skipped: naming one of the kernel proper (kern, socket, if, route, inet,
+ * ip) gives EINVAL; a name no linked module has is ignored.
+ */
+struct netstack_config {
+	int			 nc_flags;	/* NETSTACK_*_CLOCK */
+	const char *const	*nc_skip;
+};
+int netstack_create_config(const char *name,
+    const struct netstack_config *nc, struct netstack **nsp);
+/* Whether the module named so was started on this instance. */
+bool netstack_module_running(const struct netstack *ns, const char *name);
+/* Tear down; everything the instance owns is freed (only the modules
+ * that were started are finalised). */
 void netstack_destroy(struct netstack *ns);
 
 /* Virtual clock: move time forward and run the callouts that became due

@@ -27,9 +27,54 @@ rump_localproc(void)
 	return rump_proc;
 }
 
-int
-rump_init(void)
+/*
+ * Optional components and the modules each one stands for.  The other
+ * component names (the kernel proper) are accepted and always present.
+ */
+static const struct rump_component {
+	const char		*rc_name;
+	const char *const	 rc_modules[4];	/* NULL-terminated */
+} rump_components[] = {
+	{ "rumpnet",		{ NULL } },
+	{ "rumpnet_net",	{ NULL } },
+	{ "rumpnet_netinet",	{ NULL } },	/* IPv4 is always present */
+	{ "rumpnet_netinet6",	{ "inet6", "ip6", "tcp6", NULL } },
+	{ "rumpnet_shmif",	{ "shmif", NULL } },
+	{ "rumpnet_virtif",	{ "virtif", NULL } },
+	{ "rumpnet_sockin",	{ NULL } },
+	{ "rumpdev",		{ NULL } },
+	{ "rumpvfs",		{ NULL } },
+};
+#define RUMP_NCOMPONENTS \
+	(sizeof(rump_components) / sizeof(rump_components[0]))
+/* Room for every module of every component, and the terminating NULL. */
+#define RUMP_MAXSKIP	(RUMP_NCOMPONENTS * 3 + 1)
+
+/* "librumpnet_shmif.so" or "rumpnet_shmif": its index, or -1. */
+static int
+rump_component_lookup(const char *name)
 {
+	size_t n;
+
+	if (strncmp(name, "lib", 3) == 0)
+		name += 3;
+	n = strlen(name);
+	if (n > 3 && strcmp(name + n - 3, ".so") == 0)
+		n -= 3;
+	for (size_t i = 0; i < RUMP_NCOMPONENTS; i++)
+		if (strlen(rump_components[i].rc_name) == n &&
+		    strncmp(name, rump_components[i].rc_name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+rump_boot(const char *const *skip)
+{
+	struct netstack_config nc = {
+		.nc_flags = NETSTACK_REAL_CLOCK,
+		.nc_skip = skip,
+	};
 	struct netstack *ns;
 	struct proc *p;
 	int rv;
@@ -38,7 +83,7 @@ rump_init(void)
 		return 0;
 	if ((rv = rumpuser_init(RUMPUSER_VERSION)) != 0)
 		return rv;
-	if ((rv = netstack_create("rump", NETSTACK_REAL_CLOCK, &ns)) != 0)
+	if ((rv = netstack_create_config("rump", &nc, &ns)) != 0)
 		return rv;
 	if ((rv = proc_create(ns, &p)) != 0) {
 		netstack_destroy(ns);
@@ -47,6 +92,38 @@ rump_init(void)
 	rump_proc = p;
 	rump_ns = ns;
 	return 0;
+}
+
+int
+rump_init(void)
+{
+	return rump_boot(NULL);
+}
+
+int
+rump_init_components(const char *const *names)
+{
+	bool wanted[RUMP_NCOMPONENTS] = { false };
+	const char *skip[RUMP_MAXSKIP];
+	size_t nskip = 0;
+	int i;
+
+	if (names == NULL)
+		return rump_boot(NULL);
+	for (; *names != NULL; names++) {
+		if ((i = rump_component_lookup(*names)) < 0)
+			return EINVAL;
+		wanted[i] = true;
+	}
+	for (size_t c = 0; c < RUMP_NCOMPONENTS; c++) {
+		if (wanted[c])
+			continue;
+		for (const char *const *m = rump_components[c].rc_modules;
+		    *m != NULL; m++)
+			skip[nskip++] = *m;
+	}
+	skip[nskip] = NULL;
+	return rump_boot(skip);
 }
 
 void

@@ -251,8 +251,11 @@ tcp6_fini(struct netstack *ns)
 	tcs->tcs_protosw6 = tcs->tcs_registered6 = false;
 }
 
+static const char *const tcp6_requires[] = { "tcp", "ip6", NULL };
+
 const struct netstack_module tcp6_module = {
 	.nm_name = "tcp6",
 	.nm_init = tcp6_init,
 	.nm_fini = tcp6_fini,
+	.nm_requires = tcp6_requires,
 };

@@ -499,8 +499,11 @@ ip6_modfini(struct netstack *ns)
 	kmem_free(ip6s, sizeof(*ip6s));
 }
 
+static const char *const ip6_requires[] = { "inet6", NULL };
+
 const struct netstack_module ip6_module = {
 	.nm_name = "ip6",
 	.nm_init = ip6_modinit,
 	.nm_fini = ip6_modfini,
+	.nm_requires = ip6_requires,	/* neighbour discovery, addresses */
 };

@@ -500,6 +500,46 @@ START_TEST(test_netstack_many_instances)
 }
 END_TEST
 
+/* Skipping optional modules: dependants stay down, the kernel proper
+ * cannot be skipped, and teardown is leak-free either way. */
+START_TEST(test_netstack_skip_modules)
+{
+	static const char *const no_ip6[] = { "inet6", NULL };
+	static const char *const no_tcp[] = { "tcp", "shmif", NULL };
+	static const char *const no_ip[] = { "ip", NULL };
+	struct netstack_config nc = { .nc_flags = NETSTACK_VIRTUAL_CLOCK };
+	struct netstack *ns;
+	bool have_ip6, have_tcp;
+
+	ck_assert_int_eq(netstack_create_config("t", &nc, &ns), 0);
+	ck_assert(netstack_module_running(ns, "inet"));
+	ck_assert(!netstack_module_running(ns, "nosuchmodule"));
+	have_ip6 = netstack_module_running(ns, "ip6");
+	have_tcp = netstack_module_running(ns, "tcp");
+	netstack_destroy(ns);
+
+	nc.nc_skip = no_ip6;
+	ck_assert_int_eq(netstack_create_config("t", &nc, &ns), 0);
+	ck_assert(netstack_module_running(ns, "ip"));
+	ck_assert(!netstack_module_running(ns, "inet6"));
+	ck_assert(!netstack_module_running(ns, "ip6"));	/* requires inet6 */
+	ck_assert(!netstack_module_running(ns, "tcp6"));
+	ck_assert(netstack_module_running(ns, "tcp") == have_tcp);
+	netstack_destroy(ns);
+
+	nc.nc_skip = no_tcp;
+	ck_assert_int_eq(netstack_create_config("t", &nc, &ns), 0);
+	ck_assert(!netstack_module_running(ns, "tcp"));
+	ck_assert(!netstack_module_running(ns, "tcp6"));	/* requires tcp */
+	ck_assert(!netstack_module_running(ns, "shmif"));
+	ck_assert(netstack_module_running(ns, "ip6") == have_ip6);
+	netstack_destroy(ns);
+
+	nc.nc_skip = no_ip;
+	ck_assert_int_eq(netstack_create_config("t", &nc, &ns), EINVAL);
+}
+END_TEST
+
 static Suite *
 kern_suite(void)
 {
@@ -536,6 +576,7 @@ kern_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_sysctl_tree);
 	tcase_add_test(tc, test_netstack_many_instances);
+	tcase_add_test(tc, test_netstack_skip_modules);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,6 +4,10 @@
  *
  *	rump_server [-sv] [-l component]... URL
  *
+ * With -l options the kernel starts only the listed components (no
+ * IPv6 without -lrumpnet_netinet6, as on NetBSD); without any, it
+ * starts them all.
+ *
  * Without -s the server detaches, but only once it accepts connections:
  * the parent waits on a pipe for the child's verdict and exits 0
  * silently, or prints the child's error and exits 1.  Scripts can
@@ -25,8 +29,8 @@
 
 /*
  * Components accepted by -l, as rump_server's NetBSD namesake spells
- * them.  rumpnet's kernel always holds all of them, so they are
- * checked and otherwise ignored.
+ * them.  With at least one -l, only the listed optional components
+ * start (rump_init_components()); with none, everything does.
  */
 static const char *const rs_components[] = {
 	"rumpnet", "rumpnet_net", "rumpnet_netinet", "rumpnet_netinet6",
@@ -168,6 +172,12 @@ main(int argc, char **argv)
 	struct sp_server srv;
 	char err[256];
 	int ch, foreground = 0, rv;
+	/* The -l arguments, NULL-terminated; there are fewer than argc. */
+	const char **comps;
+	int ncomps = 0;
+
+	if ((comps = calloc((size_t)argc + 1, sizeof(*comps))) == NULL)
+		rs_fail("out of memory");
 
 	memset(&srv, 0, sizeof(srv));
 	while ((ch = getopt(argc, argv, "l:sv")) != -1) {
@@ -179,6 +189,7 @@ main(int argc, char **argv)
 				    "rumpnet_netinet6 rumpnet_shmif "
 				    "rumpnet_virtif rumpnet_sockin rumpdev "
 				    "rumpvfs)", optarg);
+			comps[ncomps++] = optarg;
 			break;
 		case 's':
 			foreground = 1;
@@ -202,11 +213,13 @@ main(int argc, char **argv)
 		rs_fail("signals: %s", strerror(errno));
 	if (sp_server_listen(&srv, err, sizeof(err)) != 0)
 		rs_fail("%s", err);
-	if ((rv = rump_init()) != 0) {
+	rv = ncomps > 0 ? rump_init_components(comps) : rump_init();
+	if (rv != 0) {
 		if (srv.s_url.u_unix)
 			(void)unlink(srv.s_url.u_path);
 		rs_fail("rump_init: %s", strerror(rv));
 	}
+	free(comps);
 	pthread_mutex_init(&srv.s_mtx, NULL);
 	pthread_cond_init(&srv.s_cv, NULL);
 	if (!foreground)
