@@ -285,6 +285,34 @@ in6_pcbnotify(struct inpcbtable *t, const uint8_t *faddr, uint16_t fport,
 	return n;
 }
 
+int
+in6_pcb_sockaddr(struct socket *so, struct ksockaddr_storage *ss,
+    size_t *lenp)
+{
+	const struct inpcb *inp = so->so_pcb;
+
+	if (inp == NULL)
+		return EINVAL;
+	*lenp = in6_sockaddr_fill(ss, inp->inp_laddr6.s6_addr, inp->inp_lport,
+	    inp->inp_scope6);
+	return 0;
+}
+
+int
+in6_pcb_peeraddr(struct socket *so, struct ksockaddr_storage *ss,
+    size_t *lenp)
+{
+	const struct inpcb *inp = so->so_pcb;
+
+	if (inp == NULL)
+		return EINVAL;
+	if (in6_is_unspecified(inp->inp_faddr6.s6_addr) && inp->inp_fport == 0)
+		return ENOTCONN;
+	*lenp = in6_sockaddr_fill(ss, inp->inp_faddr6.s6_addr, inp->inp_fport,
+	    inp->inp_scope6);
+	return 0;
+}
+
 size_t
 in6_sockaddr_fill(struct ksockaddr_storage *ss, const uint8_t *addr,
     uint16_t port, unsigned scope)

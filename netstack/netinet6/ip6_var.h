@@ -270,6 +270,15 @@ bool in6_pcbaccepts(const struct inpcb *inp, const uint8_t *faddr,
     uint16_t fport, const uint8_t *laddr, uint16_t lport);
 unsigned in6_pcbnotify(struct inpcbtable *t, const uint8_t *faddr,
     uint16_t fport, const uint8_t *laddr, uint16_t lport, int error);
+/*
+ * pr_sockaddr / pr_peeraddr for protocols whose so_pcb is an AF_INET6
+ * inpcb (UDP and raw over IPv6): address, port and zone.
+ * => 0, EINVAL (no PCB), ENOTCONN (peer: not connected).
+ */
+int in6_pcb_sockaddr(struct socket *so, struct ksockaddr_storage *ss,
+    size_t *lenp);
+int in6_pcb_peeraddr(struct socket *so, struct ksockaddr_storage *ss,
+    size_t *lenp);
 size_t in6_sockaddr_fill(struct ksockaddr_storage *ss, const uint8_t *addr,
     uint16_t port, unsigned scope);
 /* => 0 (addr, port, scope), EINVAL, EAFNOSUPPORT; AF_UNSPEC as in

@@ -287,32 +287,6 @@ drop:
 }
 
 static int
-rip6_sockaddr(struct socket *so, struct ksockaddr_storage *ss, size_t *lenp)
-{
-	struct inpcb *inp = so->so_pcb;
-
-	if (inp == NULL)
-		return EINVAL;
-	*lenp = in6_sockaddr_fill(ss, inp->inp_laddr6.s6_addr, 0,
-	    inp->inp_scope6);
-	return 0;
-}
-
-static int
-rip6_peeraddr(struct socket *so, struct ksockaddr_storage *ss, size_t *lenp)
-{
-	struct inpcb *inp = so->so_pcb;
-
-	if (inp == NULL)
-		return EINVAL;
-	if (in6_is_unspecified(inp->inp_faddr6.s6_addr))
-		return ENOTCONN;
-	*lenp = in6_sockaddr_fill(ss, inp->inp_faddr6.s6_addr, 0,
-	    inp->inp_scope6);
-	return 0;
-}
-
-static int
 rip6_ctloutput(struct socket *so, bool set, int level, int name, void *val,
     size_t *lenp)
 {
@@ -334,8 +308,8 @@ rip6_ctloutput(struct socket *so, bool set, int level, int name, void *val,
 	.pr_disconnect = rip6_disconnect,			\
 	.pr_shutdown = rip6_shutdown,				\
 	.pr_send = rip6_send,					\
-	.pr_sockaddr = rip6_sockaddr,				\
-	.pr_peeraddr = rip6_peeraddr,				\
+	.pr_sockaddr = in6_pcb_sockaddr,				\
+	.pr_peeraddr = in6_pcb_peeraddr,				\
 	.pr_ctloutput = rip6_ctloutput,				\
 }
 

@@ -357,32 +357,6 @@ drop:
 }
 
 static int
-udp6_sockaddr(struct socket *so, struct ksockaddr_storage *ss, size_t *lenp)
-{
-	struct inpcb *inp = so->so_pcb;
-
-	if (inp == NULL)
-		return EINVAL;
-	*lenp = in6_sockaddr_fill(ss, inp->inp_laddr6.s6_addr, inp->inp_lport,
-	    inp->inp_scope6);
-	return 0;
-}
-
-static int
-udp6_peeraddr(struct socket *so, struct ksockaddr_storage *ss, size_t *lenp)
-{
-	struct inpcb *inp = so->so_pcb;
-
-	if (inp == NULL)
-		return EINVAL;
-	if (inp->inp_fport == 0)
-		return ENOTCONN;
-	*lenp = in6_sockaddr_fill(ss, inp->inp_faddr6.s6_addr, inp->inp_fport,
-	    inp->inp_scope6);
-	return 0;
-}
-
-static int
 udp6_ctloutput(struct socket *so, bool set, int level, int name, void *val,
     size_t *lenp)
 {
@@ -404,8 +378,8 @@ static const struct protosw udp6_protosw = {
 	.pr_disconnect = udp6_disconnect,
 	.pr_shutdown = udp6_shutdown,
 	.pr_send = udp6_send,
-	.pr_sockaddr = udp6_sockaddr,
-	.pr_peeraddr = udp6_peeraddr,
+	.pr_sockaddr = in6_pcb_sockaddr,
+	.pr_peeraddr = in6_pcb_peeraddr,
 	.pr_ctloutput = udp6_ctloutput,
 };
 
