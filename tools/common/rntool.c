@@ -507,3 +507,44 @@ rn_now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
+
+/* Square root by Newton's method: the tools do not link libm. */
+static double
+rn_sqrt(double x)
+{
+	double r = x > 1 ? x : 1;
+
+	if (x <= 0)
+		return 0;
+	for (int i = 0; i < 100; i++)
+		r = (r + x / r) / 2;
+	return r;
+}
+
+void
+rn_ping_summary(const struct rn_pingstats *ps, bool timed, const char *stddev)
+{
+	printf("%lu packets transmitted, ", ps->ps_ntransmitted);
+	printf("%lu packets received, ", ps->ps_nreceived);
+	if (ps->ps_nrepeats)
+		printf("+%lu duplicates, ", ps->ps_nrepeats);
+	if (ps->ps_ntransmitted) {
+		if (ps->ps_nreceived > ps->ps_ntransmitted)
+			printf("-- somebody's duplicating packets!");
+		else
+			printf("%.1f%% packet loss",
+			    (double)(ps->ps_ntransmitted - ps->ps_nreceived) *
+			    100.0 / (double)ps->ps_ntransmitted);
+	}
+	printf("\n");
+	if (ps->ps_nreceived > 0 && timed) {
+		double n = (double)ps->ps_nreceived;
+		double avg = ps->ps_tsum / n;
+		double var = ps->ps_tsumsq / n - avg * avg;
+
+		printf("round-trip min/avg/max/%s = %.3f/%.3f/%.3f/%.3f ms\n",
+		    stddev, (double)ps->ps_tmin / 1e6, avg,
+		    (double)ps->ps_tmax / 1e6, rn_sqrt(var > 0 ? var : 0));
+	}
+	fflush(stdout);
+}

@@ -114,4 +114,19 @@ int	rn_sysctl_get(const char *name, void *buf, size_t *len);
 void	rn_sleep_ns(uint64_t ns);
 uint64_t rn_now_ns(void);
 
+/* Probe statistics shared by rump.ping and rump.ping6. */
+struct rn_pingstats {
+	unsigned long	ps_ntransmitted, ps_nreceived, ps_nrepeats;
+	uint64_t	ps_tmin, ps_tmax;	/* ns */
+	double		ps_tsum, ps_tsumsq;	/* ms */
+};
+/*
+ * Print the summary after the tool's own header line: the packet counts
+ * and loss, then, if timed (the probes carried timestamps) and anything
+ * came back, "round-trip min/avg/max/<stddev> = ..." with the tool's
+ * spelling of stddev.
+ */
+void	rn_ping_summary(const struct rn_pingstats *ps, bool timed,
+	    const char *stddev);
+
 #endif /* _TOOLS_COMMON_RNTOOL_H_ */

@@ -62,9 +62,7 @@ struct ping {
 	/* state */
 	int		fd;
 	uint16_t	ident;
-	unsigned long	ntransmitted, nreceived, nrepeats;
-	uint64_t	tmin, tmax;	/* ns */
-	double		tsum, tsumsq;	/* ms */
+	struct rn_pingstats stats;	/* counts and round-trip times */
 	uint8_t		*rcvd;		/* one bit per sequence number */
 };
 
@@ -117,25 +115,12 @@ get64(const uint8_t *p)
 	return v;
 }
 
-static double
-sqrt_newton(double x)
-{
-	double r = x > 1 ? x : 1;
-	int i;
-
-	if (x <= 0)
-		return 0;
-	for (i = 0; i < 100; i++)
-		r = (r + x / r) / 2;
-	return r;
-}
-
 static void
 send_probe(struct ping *p, uint8_t *pkt)
 {
 	size_t icmplen = ICMPHDR_LEN + p->datalen;
 	size_t len = IPHDR_LEN + icmplen;
-	uint16_t seq = (uint16_t)p->ntransmitted, sum;
+	uint16_t seq = (uint16_t)p->stats.ps_ntransmitted, sum;
 	struct sockaddr_in to;
 	uint8_t *icmp = pkt + IPHDR_LEN;
 	size_t i;
@@ -174,7 +159,7 @@ send_probe(struct ping *p, uint8_t *pkt)
 	memset(&to, 0, sizeof(to));
 	to.sin_family = AF_INET;
 	memcpy(&to.sin_addr, p->dst, 4);
-	p->ntransmitted++;
+	p->stats.ps_ntransmitted++;
 	n = rump_sys_sendto(p->fd, pkt, len, 0, (struct sockaddr *)&to,
 	    sizeof(to));
 	if (n < 0)
@@ -280,19 +265,19 @@ handle_packet(struct ping *p, const uint8_t *buf, size_t len)
 		}
 		dup = (p->rcvd[seq / 8] >> (seq % 8)) & 1;
 		if (dup) {
-			p->nrepeats++;
+			p->stats.ps_nrepeats++;
 		} else {
 			p->rcvd[seq / 8] |= (uint8_t)(1u << (seq % 8));
-			p->nreceived++;
+			p->stats.ps_nreceived++;
 			if (timed) {
 				double ms = (double)rtt / 1e6;
 
-				if (p->nreceived == 1 || rtt < p->tmin)
-					p->tmin = rtt;
-				if (rtt > p->tmax)
-					p->tmax = rtt;
-				p->tsum += ms;
-				p->tsumsq += ms * ms;
+				if (p->stats.ps_nreceived == 1 || rtt < p->stats.ps_tmin)
+					p->stats.ps_tmin = rtt;
+				if (rtt > p->stats.ps_tmax)
+					p->stats.ps_tmax = rtt;
+				p->stats.ps_tsum += ms;
+				p->stats.ps_tsumsq += ms * ms;
 			}
 		}
 		if (p->quiet)
@@ -340,29 +325,7 @@ static void
 summary(const struct ping *p)
 {
 	printf("\n----%s PING Statistics----\n", p->hostname);
-	printf("%lu packets transmitted, ", p->ntransmitted);
-	printf("%lu packets received, ", p->nreceived);
-	if (p->nrepeats)
-		printf("+%lu duplicates, ", p->nrepeats);
-	if (p->ntransmitted) {
-		if (p->nreceived > p->ntransmitted)
-			printf("-- somebody's duplicating packets!");
-		else
-			printf("%.1f%% packet loss",
-			    (double)(p->ntransmitted - p->nreceived) * 100.0 /
-			    (double)p->ntransmitted);
-	}
-	printf("\n");
-	if (p->nreceived > 0 && p->datalen >= TIMESTAMP_LEN) {
-		double n = (double)p->nreceived;
-		double avg = p->tsum / n;
-		double var = p->tsumsq / n - avg * avg;
-
-		printf("round-trip min/avg/max/stddev = "
-		    "%.3f/%.3f/%.3f/%.3f ms\n", (double)p->tmin / 1e6, avg,
-		    (double)p->tmax / 1e6, sqrt_newton(var > 0 ? var : 0));
-	}
-	fflush(stdout);
+	rn_ping_summary(&p->stats, p->datalen >= TIMESTAMP_LEN, "stddev");
 }
 
 static void
@@ -529,17 +492,17 @@ main(int argc, char **argv)
 		now = rn_now_ns();
 		if (deadline && now >= deadline)
 			break;
-		if (p.count && p.nreceived >= p.count)
+		if (p.count && p.stats.ps_nreceived >= p.count)
 			break;
-		if (p.once && p.nreceived > 0)
+		if (p.once && p.stats.ps_nreceived > 0)
 			break;
 		if (now >= nextsend && (p.count == 0 ||
-		    p.ntransmitted < p.count)) {
+		    p.stats.ps_ntransmitted < p.count)) {
 			send_probe(&p, pkt);
 			nextsend += p.interval;
-			if (p.count && p.ntransmitted >= p.count) {
+			if (p.count && p.stats.ps_ntransmitted >= p.count) {
 				/* Last probe: how long to wait for replies. */
-				uint64_t w = 2 * p.tmax;
+				uint64_t w = 2 * p.stats.ps_tmax;
 
 				if (w < 10 * p.interval)
 					w = 10 * p.interval;
@@ -580,5 +543,5 @@ main(int argc, char **argv)
 	free(pkt);
 	free(rbuf);
 	free(p.rcvd);
-	return p.nreceived > 0 ? 0 : 2;
+	return p.stats.ps_nreceived > 0 ? 0 : 2;
 }

@@ -67,9 +67,7 @@ struct ping6 {
 	uint32_t	zone;
 	int		fd;
 	uint16_t	ident;
-	unsigned long	ntransmitted, nreceived, nrepeats;
-	uint64_t	tmin, tmax;
-	double		tsum, tsumsq;
+	struct rn_pingstats stats;	/* counts and round-trip times */
 	uint8_t		*rcvd;
 };
 
@@ -101,18 +99,6 @@ get64(const uint8_t *p)
 	return v;
 }
 
-static double
-sqrt_newton(double x)
-{
-	double r = x > 1 ? x : 1;
-
-	if (x <= 0)
-		return 0;
-	for (int i = 0; i < 100; i++)
-		r = (r + x / r) / 2;
-	return r;
-}
-
 static void
 fill_sin6(struct sockaddr_in6 *s, const uint8_t *addr, uint32_t zone)
 {
@@ -141,7 +127,7 @@ static void
 send_probe(struct ping6 *p, uint8_t *pkt)
 {
 	size_t len = ICMP6HDR_LEN + p->datalen;
-	uint16_t seq = (uint16_t)p->ntransmitted;
+	uint16_t seq = (uint16_t)p->stats.ps_ntransmitted;
 	struct sockaddr_in6 to;
 	ssize_t n;
 
@@ -160,7 +146,7 @@ send_probe(struct ping6 *p, uint8_t *pkt)
 		put64(pkt + ICMP6HDR_LEN + 8, now % 1000000000ull);
 	}
 	fill_sin6(&to, p->dst, p->zone);
-	p->ntransmitted++;
+	p->stats.ps_ntransmitted++;
 	n = rump_sys_sendto(p->fd, pkt, len, 0, (struct sockaddr *)&to,
 	    sizeof(to));
 	if (n < 0)
@@ -244,19 +230,19 @@ handle_packet(struct ping6 *p, const uint8_t *icmp, size_t len,
 		}
 		dup = (p->rcvd[seq / 8] >> (seq % 8)) & 1;
 		if (dup) {
-			p->nrepeats++;
+			p->stats.ps_nrepeats++;
 		} else {
 			p->rcvd[seq / 8] |= (uint8_t)(1u << (seq % 8));
-			p->nreceived++;
+			p->stats.ps_nreceived++;
 			if (timed) {
 				double ms = (double)rtt / 1e6;
 
-				if (p->nreceived == 1 || rtt < p->tmin)
-					p->tmin = rtt;
-				if (rtt > p->tmax)
-					p->tmax = rtt;
-				p->tsum += ms;
-				p->tsumsq += ms * ms;
+				if (p->stats.ps_nreceived == 1 || rtt < p->stats.ps_tmin)
+					p->stats.ps_tmin = rtt;
+				if (rtt > p->stats.ps_tmax)
+					p->stats.ps_tmax = rtt;
+				p->stats.ps_tsum += ms;
+				p->stats.ps_tsumsq += ms * ms;
 			}
 		}
 		if (p->quiet)
@@ -297,29 +283,7 @@ static void
 summary(const struct ping6 *p)
 {
 	printf("\n--- %s ping6 statistics ---\n", p->hostname);
-	printf("%lu packets transmitted, ", p->ntransmitted);
-	printf("%lu packets received, ", p->nreceived);
-	if (p->nrepeats)
-		printf("+%lu duplicates, ", p->nrepeats);
-	if (p->ntransmitted) {
-		if (p->nreceived > p->ntransmitted)
-			printf("-- somebody's duplicating packets!");
-		else
-			printf("%.1f%% packet loss",
-			    (double)(p->ntransmitted - p->nreceived) * 100.0 /
-			    (double)p->ntransmitted);
-	}
-	printf("\n");
-	if (p->nreceived > 0 && p->datalen >= TIMESTAMP_LEN) {
-		double n = (double)p->nreceived;
-		double avg = p->tsum / n;
-		double var = p->tsumsq / n - avg * avg;
-
-		printf("round-trip min/avg/max/std-dev = "
-		    "%.3f/%.3f/%.3f/%.3f ms\n", (double)p->tmin / 1e6, avg,
-		    (double)p->tmax / 1e6, sqrt_newton(var > 0 ? var : 0));
-	}
-	fflush(stdout);
+	rn_ping_summary(&p->stats, p->datalen >= TIMESTAMP_LEN, "std-dev");
 }
 
 /* The source the kernel would pick: connect a datagram socket. */
@@ -492,14 +456,14 @@ main(int argc, char **argv)
 		now = rn_now_ns();
 		if (deadline && now >= deadline)
 			break;
-		if (p.count && p.nreceived >= p.count)
+		if (p.count && p.stats.ps_nreceived >= p.count)
 			break;
 		if (now >= nextsend && (p.count == 0 ||
-		    p.ntransmitted < p.count)) {
+		    p.stats.ps_ntransmitted < p.count)) {
 			send_probe(&p, pkt);
 			nextsend += p.interval;
-			if (p.count && p.ntransmitted >= p.count) {
-				uint64_t w = 2 * p.tmax;
+			if (p.count && p.stats.ps_ntransmitted >= p.count) {
+				uint64_t w = 2 * p.stats.ps_tmax;
 
 				if (w < 10 * p.interval)
 					w = 10 * p.interval;
@@ -544,5 +508,5 @@ main(int argc, char **argv)
 	free(pkt);
 	free(rbuf);
 	free(p.rcvd);
-	return p.nreceived > 0 ? 0 : 2;
+	return p.stats.ps_nreceived > 0 ? 0 : 2;
 }
