@@ -30,4 +30,4 @@ SOCKIN_SCENARIO_TESTS = \
 	tests/scenario/sockin_errors.sh
 TESTS += $(SOCKIN_SCENARIO_TESTS)
 dist_check_SCRIPTS += $(SOCKIN_SCENARIO_TESTS)
-EXTRA_DIST += tests/scenario/sockin_lib.sh
+EXTRA_DIST += tests/scenario/sockin_lib.sh tests/scenario/sockin_host.py
