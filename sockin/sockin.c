@@ -494,7 +494,7 @@ sockin_poller(void *arg)
 		klock_reacquire(&ns->ns_klock, depth);
 		if (error != 0) {
 			/* ENOMEM for a large set: breathe, then retry. */
-			klock_release_all(&ns->ns_klock);
+			depth = klock_release_all(&ns->ns_klock);
 			rumpuser_clock_sleep(NS_MS(SOCKIN_BACKOFF_MS));
 			klock_reacquire(&ns->ns_klock, depth);
 			continue;
