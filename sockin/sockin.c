@@ -41,8 +41,8 @@
 /* Datagrams read per readiness event, so one busy socket cannot starve
  * the others. */
 #define SOCKIN_RXBATCH		32u
-/* A listener whose accept failed for lack of host descriptors is not
- * polled again for this long. */
+/* A listener whose accept failed for lack of host descriptors, or whose
+ * accept queue is full, is not polled again for this long. */
 #define SOCKIN_BACKOFF_MS	100
 
 /* sk_flags */
@@ -75,7 +75,7 @@ enum sockin_stat {
 	SOCKIN_STAT_OPENFAIL,	/* host socket() failed */
 	SOCKIN_STAT_ACCEPTED,	/* connections accepted from the host */
 	SOCKIN_STAT_ACCEPTFAIL,	/* host accept failed (EMFILE, ...) */
-	SOCKIN_STAT_QFULL,	/* accepted but the backlog was full */
+	SOCKIN_STAT_QFULL,	/* accept queue full: the host holds on */
 	SOCKIN_STAT_TXBYTES,	/* stream bytes written to the host */
 	SOCKIN_STAT_RXBYTES,	/* stream bytes read from the host */
 	SOCKIN_STAT_TXDGRAMS,
@@ -318,8 +318,18 @@ sockin_connect_done(struct sockin_pcb *sk)
 	soisconnected(so);
 }
 
-/* Accept what the host has for a listener; each becomes a socket on
- * its accept queue. */
+/* Is the listener's accept queue full (sonewconn() would refuse)? */
+static bool
+sockin_qfull(const struct socket *head)
+{
+	return head->so_qlen + head->so_q0len > head->so_qlimit;
+}
+
+/*
+ * Accept what the host has for a listener while its accept queue has
+ * room; each connection becomes a socket on that queue.  The rest wait
+ * in the host's queue, as they would in a kernel's own backlog.
+ */
 static void
 sockin_accept(struct sockin_state *sis, struct sockin_pcb *sk)
 {
@@ -330,6 +340,10 @@ sockin_accept(struct sockin_state *sis, struct sockin_pcb *sk)
 		struct sockin_pcb *nsk;
 		int nfd, error;
 
+		if (sockin_qfull(head)) {
+			sis->sis_stats[SOCKIN_STAT_QFULL]++;
+			return;
+		}
 		error = rumpuser_sock_accept(sk->sk_fd, &nfd);
 		if (error == EAGAIN)
 			return;
@@ -341,9 +355,10 @@ sockin_accept(struct sockin_state *sis, struct sockin_pcb *sk)
 			return;
 		}
 		if ((so = sonewconn(head)) == NULL) {
-			sis->sis_stats[SOCKIN_STAT_QFULL]++;
+			/* No memory, or the listener is going away. */
+			sis->sis_stats[SOCKIN_STAT_ACCEPTFAIL]++;
 			(void)rumpuser_sock_close(nfd);
-			continue;
+			return;
 		}
 		nsk = sockin_pcb_alloc(sis, so, nfd);
 		nsk->sk_flags |= SK_CONNECTED;
@@ -354,9 +369,14 @@ sockin_accept(struct sockin_state *sis, struct sockin_pcb *sk)
 
 /* ------------------------------------------------------------- poller */
 
-/* What the poller waits for on sk (0: leave it out of the set). */
+/*
+ * What the poller waits for on sk (0: leave it out of the set).
+ * *laterp is set for a listener that must be looked at again after
+ * SOCKIN_BACKOFF_MS although the host will not report it (accept
+ * queue full, or no descriptor for the last accept).
+ */
 static int
-sockin_events(const struct sockin_pcb *sk)
+sockin_events(const struct sockin_pcb *sk, bool *laterp)
 {
 	const struct socket *so = sk->sk_so;
 	int ev = 0;
@@ -365,8 +385,13 @@ sockin_events(const struct sockin_pcb *sk)
 		return so->so_snd.sb_cc > 0 ? RUMPUSER_SOCK_POLLOUT : 0;
 	if (sk->sk_flags & SK_DGRAM)
 		return sbspace(&so->so_rcv) > 0 ? RUMPUSER_SOCK_POLLIN : 0;
-	if (sk->sk_flags & SK_LISTENING)
-		return (sk->sk_flags & SK_BACKOFF) ? 0 : RUMPUSER_SOCK_POLLIN;
+	if (sk->sk_flags & SK_LISTENING) {
+		if ((sk->sk_flags & SK_BACKOFF) || sockin_qfull(so)) {
+			*laterp = true;
+			return 0;
+		}
+		return RUMPUSER_SOCK_POLLIN;
+	}
 	if (sk->sk_flags & SK_CONNECTING)
 		return RUMPUSER_SOCK_POLLOUT;
 	if (!(sk->sk_flags & SK_CONNECTED))
@@ -458,12 +483,9 @@ sockin_pollset(struct sockin_state *sis, struct rumpuser_sock_pollfd **fdsp,
 	*backoffp = false;
 	for (struct sockin_pcb *sk = sis->sis_pcbs; sk != NULL;
 	    sk = sk->sk_next) {
-		int ev = sockin_events(sk);
+		int ev = sockin_events(sk, backoffp);
 
-		if (sk->sk_flags & SK_BACKOFF) {
-			*backoffp = true;
-			sk->sk_flags &= ~SK_BACKOFF;
-		}
+		sk->sk_flags &= ~SK_BACKOFF;
 		if (ev == 0)
 			continue;
 		(*fdsp)[n++] = (struct rumpuser_sock_pollfd){

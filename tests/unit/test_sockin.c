@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -473,6 +474,208 @@ START_TEST(test_emfile)
 }
 END_TEST
 
+static uint64_t
+sockin_stat(const char *name)
+{
+	char full[96];
+	uint64_t v = 0;
+	size_t len = sizeof(v);
+
+	snprintf(full, sizeof(full), "net.sockin.stats.%s", name);
+	ck_assert_int_eq(rump_sys_sysctlbyname(full, &v, &len, NULL, 0), 0);
+	return v;
+}
+
+/* The host socket behind a kernel socket: the one with the same name. */
+static int
+host_fd_of(int s)
+{
+	struct sockaddr_storage want, got;
+	socklen_t wlen = sizeof(want), glen;
+
+	ck_assert_int_eq(rump_sys_getsockname(s, (struct sockaddr *)&want,
+	    &wlen), 0);
+	for (int fd = 3; fd < 4096; fd++) {
+		glen = sizeof(got);
+		if (getsockname(fd, (struct sockaddr *)&got, &glen) == 0 &&
+		    glen == wlen && memcmp(&got, &want, wlen) == 0)
+			return fd;
+	}
+	ck_abort_msg("no host socket named like kernel socket %d", s);
+	return -1;
+}
+
+static int
+host_intopt(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	ck_assert_int_eq(getsockopt(fd, level, name, &v, &len), 0);
+	return v;
+}
+
+/* Options reach the host socket (this process holds it: in-process). */
+START_TEST(test_options_forwarded)
+{
+	struct sockaddr_in sin;
+	int s, h, one = 1, big = 200000;
+
+	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(s, 0);
+	ck_assert_int_eq(rump_sys_setsockopt(s, SOL_SOCKET, SO_REUSEADDR,
+	    &one, sizeof(one)), 0);
+	ck_assert_int_eq(rump_sys_setsockopt(s, SOL_SOCKET, SO_KEEPALIVE,
+	    &one, sizeof(one)), 0);
+	ck_assert_int_eq(rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF,
+	    &big, sizeof(big)), 0);
+	ck_assert_int_eq(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_NODELAY,
+	    &one, sizeof(one)), 0);
+	ck_assert_int_eq(rump_sys_bind(s, lo4(&sin, 0), sizeof(sin)), 0);
+	h = host_fd_of(s);
+	ck_assert_int_eq(host_intopt(h, SOL_SOCKET, SO_REUSEADDR), 1);
+	ck_assert_int_eq(host_intopt(h, SOL_SOCKET, SO_KEEPALIVE), 1);
+	ck_assert_int_eq(host_intopt(h, IPPROTO_TCP, TCP_NODELAY), 1);
+	/* Linux doubles the value it is given. */
+	ck_assert_int_ge(host_intopt(h, SOL_SOCKET, SO_RCVBUF), big);
+	/* The host socket never blocks the kernel. */
+	ck_assert(fcntl(h, F_GETFL) & O_NONBLOCK);
+	ck_assert(fcntl(h, F_GETFD) & FD_CLOEXEC);
+	/* Options of levels nobody forwards. */
+	CK_ERR(rump_sys_setsockopt(s, 277, 1, &one, sizeof(one)),
+	    ENOPROTOOPT);
+	ck_assert_int_eq(rump_sys_close(s), 0);
+}
+END_TEST
+
+/* A non-blocking connect that succeeds: POLLOUT, SO_ERROR 0. */
+START_TEST(test_nbconnect)
+{
+	struct sockaddr_in sin;
+	struct pollfd pfd;
+	socklen_t len = sizeof(int);
+	uint16_t port;
+	int l = host_listener(AF_INET, SOCK_STREAM, &port);
+	int s, h, err = -1;
+	char c;
+
+	s = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	ck_assert_int_ge(s, 0);
+	errno = 0;
+	if (rump_sys_connect(s, lo4(&sin, port), sizeof(sin)) == -1) {
+		ck_assert_int_eq(errno, EINPROGRESS);
+		CK_ERR(rump_sys_connect(s, lo4(&sin, port), sizeof(sin)),
+		    EALREADY);
+	}
+	pfd = (struct pollfd){ .fd = s, .events = POLLOUT };
+	ck_assert_int_eq(rump_sys_poll(&pfd, 1, 5000), 1);
+	ck_assert_int_eq(pfd.revents, POLLOUT);
+	ck_assert_int_eq(rump_sys_getsockopt(s, SOL_SOCKET, SO_ERROR, &err,
+	    &len), 0);
+	ck_assert_int_eq(err, 0);
+	CK_ERR(rump_sys_connect(s, lo4(&sin, port), sizeof(sin)), EISCONN);
+	h = accept(l, NULL, NULL);
+	ck_assert_int_ge(h, 0);
+	/* Reads do not block either; data arrives later. */
+	CK_ERR(rump_sys_recv(s, &c, 1, 0), EAGAIN);
+	ck_assert_int_eq(write(h, "z", 1), 1);
+	pfd = (struct pollfd){ .fd = s, .events = POLLIN };
+	ck_assert_int_eq(rump_sys_poll(&pfd, 1, 5000), 1);
+	ck_assert_int_eq(rump_sys_recv(s, &c, 1, 0), 1);
+	ck_assert_int_eq(c, 'z');
+	close(h);
+	ck_assert_int_eq(rump_sys_close(s), 0);
+	close(l);
+}
+END_TEST
+
+/*
+ * More host clients than the backlog: the extra connections wait in
+ * the host's queue and are accepted once the kernel's queue has room;
+ * none is lost.
+ */
+START_TEST(test_backlog)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int l, h[3], seen = 0;
+
+	l = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(rump_sys_bind(l, lo4(&sin, 0), sizeof(sin)), 0);
+	ck_assert_int_eq(rump_sys_listen(l, 1), 0);
+	ck_assert_int_eq(rump_sys_getsockname(l, (struct sockaddr *)&sin,
+	    &len), 0);
+	for (int i = 0; i < 3; i++) {
+		char c = (char)('a' + i);
+
+		h[i] = socket(AF_INET, SOCK_STREAM, 0);
+		ck_assert_int_eq(connect(h[i], (struct sockaddr *)&sin,
+		    sizeof(sin)), 0);
+		ck_assert_int_eq(write(h[i], &c, 1), 1);
+	}
+	/* The kernel's queue takes backlog + 1, as Linux's does. */
+	usleep(200000);
+	ck_assert_uint_eq(sockin_stat("accepted"), 2);
+	for (int i = 0; i < 3; i++) {
+		int a = rump_sys_accept(l, NULL, NULL);
+		char c;
+
+		ck_assert_int_ge(a, 0);
+		ck_assert_int_eq(rump_sys_recv(a, &c, 1, 0), 1);
+		ck_assert(c >= 'a' && c <= 'c');
+		seen |= 1 << (c - 'a');
+		ck_assert_int_eq(rump_sys_close(a), 0);
+	}
+	ck_assert_int_eq(seen, 7);
+	ck_assert_uint_eq(sockin_stat("accepted"), 3);
+	for (int i = 0; i < 3; i++)
+		close(h[i]);
+	ck_assert_int_eq(rump_sys_close(l), 0);
+}
+END_TEST
+
+/* UDP over ::1: records, MSG_TRUNC, FIONREAD of the first record. */
+START_TEST(test_udp6_records)
+{
+	static char big[3000];
+	struct sockaddr_in6 sin6;
+	socklen_t len = sizeof(sin6);
+	struct pollfd pfd;
+	char buf[100];
+	int s, h, n = 0;
+
+	s = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0);
+	ck_assert_int_ge(s, 0);
+	ck_assert_int_eq(rump_sys_bind(s, lo6(&sin6, 0), sizeof(sin6)), 0);
+	ck_assert_int_eq(rump_sys_getsockname(s, (struct sockaddr *)&sin6,
+	    &len), 0);
+	h = socket(AF_INET6, SOCK_DGRAM, 0);
+	ck_assert_int_ge(h, 0);
+	memset(big, 'b', sizeof(big));
+	ck_assert_int_eq(sendto(h, big, sizeof(big), 0,
+	    (struct sockaddr *)&sin6, len), (int)sizeof(big));
+	ck_assert_int_eq(sendto(h, "small", 5, 0, (struct sockaddr *)&sin6,
+	    len), 5);
+	pfd = (struct pollfd){ .fd = s, .events = POLLIN };
+	ck_assert_int_eq(rump_sys_poll(&pfd, 1, 5000), 1);
+	ck_assert_int_eq(rump_sys_ioctl(s, FIONREAD, &n), 0);
+	ck_assert_int_eq(n, (int)sizeof(big));
+	ck_assert_int_eq(rump_sys_recv(s, buf, sizeof(buf), MSG_TRUNC),
+	    (int)sizeof(big));
+	for (int i = 0; i < 200; i++) {
+		errno = 0;
+		n = (int)rump_sys_recv(s, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n >= 0 || errno != EAGAIN)
+			break;
+		usleep(5000);
+	}
+	ck_assert_int_eq(n, 5);
+	ck_assert_mem_eq(buf, "small", 5);
+	close(h);
+	ck_assert_int_eq(rump_sys_close(s), 0);
+}
+END_TEST
+
 static Suite *
 sockin_suite(void)
 {
@@ -489,6 +692,10 @@ sockin_suite(void)
 	tcase_add_test(tc, test_udp);
 	tcase_add_test(tc, test_connect_refused);
 	tcase_add_test(tc, test_emfile);
+	tcase_add_test(tc, test_options_forwarded);
+	tcase_add_test(tc, test_nbconnect);
+	tcase_add_test(tc, test_backlog);
+	tcase_add_test(tc, test_udp6_records);
 	suite_add_tcase(s, tc);
 	return s;
 }
