@@ -564,8 +564,10 @@ START_TEST(test_nbconnect)
 	errno = 0;
 	if (rump_sys_connect(s, lo4(&sin, port), sizeof(sin)) == -1) {
 		ck_assert_int_eq(errno, EINPROGRESS);
-		CK_ERR(rump_sys_connect(s, lo4(&sin, port), sizeof(sin)),
-		    EALREADY);
+		/* Still in progress, or already finished by the poller. */
+		ck_assert_int_eq(rump_sys_connect(s, lo4(&sin, port),
+		    sizeof(sin)), -1);
+		ck_assert(errno == EALREADY || errno == EISCONN);
 	}
 	pfd = (struct pollfd){ .fd = s, .events = POLLOUT };
 	ck_assert_int_eq(rump_sys_poll(&pfd, 1, 5000), 1);
