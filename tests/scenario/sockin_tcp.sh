@@ -9,6 +9,7 @@
 #    checked with SHA-256; the same over ::1.
 # 2. A kernel listener accepts a host client's connection (python, then
 #    nc), data both ways.
+#    rump.netstat -an lists the listener.
 # 3. A client killed while blocked in recv: the server closes its
 #    socket (the host peer sees the end) and goes on serving.
 . "$top_srcdir/tests/scenario/common.sh"
@@ -44,6 +45,11 @@ for addr in 127.0.0.1 ::1; do
 		sleep 0.05
 	done
 	port=$(sed -n 's/^port //p' serve.out)
+	# rump.netstat lists the listener with the host socket's address.
+	"$top_builddir/tools/rump_netstat/rump.netstat" -an > netstat.txt ||
+	    fail "rump.netstat -an"
+	grep -Eq "^tcp6? +0 +0  $(echo "$addr" | sed 's/\./\\./g')\.$port +\*\.\* +LISTEN\$" \
+	    netstat.txt || { cat netstat.txt >&2; fail "listener on $addr:$port not listed"; }
 	timeout 30 python3 "$SOCKIN_HOST" tcp-client "$addr" "$port" up.bin \
 	    got_down.bin || fail "host client to $addr: exit $?"
 	wait $spid || fail "listener on $addr: $(cat serve.err)"
