@@ -1,0 +1,19 @@
+# virtif/virtif.mk -- the virt interface (a host tap device): the
+# kernel half, its hypercalls, its public creation call, man page and
+# tests.  Paths are relative to the top directory.
+
+# Hypercalls: /dev/net/tun, in a file of their own.
+librumpuser_la_SOURCES += rumpuser/rumpuser_tap.c rumpuser/rumpuser_tap.h
+
+# The kernel half is host-independent like netstack/: it is checked by
+# tests/check-netstack-symbols.sh.
+noinst_LTLIBRARIES += libvirtifkern.la
+libvirtifkern_la_SOURCES = \
+	virtif/if_virt.c \
+	virtif/if_virt.h
+# The public creation call sits with the other public entry points.
+librumpnet_la_SOURCES += virtif/virtif_pub.c
+rumpnetinclude_HEADERS += include/rumpnet/rump_virtif.h
+librumpnet_la_LIBADD += libvirtifkern.la
+
+dist_man_MANS += man/virt.4
