@@ -17,3 +17,14 @@ rumpnetinclude_HEADERS += include/rumpnet/rump_virtif.h
 librumpnet_la_LIBADD += libvirtifkern.la
 
 dist_man_MANS += man/virt.4
+
+# Scenario tests: a server in a network namespace of the test's own,
+# its virt0 on a host tap, against the Linux stack (ping, nc).
+check_PROGRAMS += tests/scenario/virtif_tcp
+tests_scenario_virtif_tcp_SOURCES = tests/scenario/virtif_tcp.c
+tests_scenario_virtif_tcp_LDADD = librumpclient.la
+VIRTIF_SCENARIO_TESTS = \
+	tests/scenario/virtif_ping.sh
+TESTS += $(VIRTIF_SCENARIO_TESTS)
+dist_check_SCRIPTS += $(VIRTIF_SCENARIO_TESTS)
+EXTRA_DIST += tests/scenario/virtif_lib.sh

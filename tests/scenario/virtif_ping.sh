@@ -1,0 +1,121 @@
+#!/bin/sh
+# virtif_ping.sh -- the virt interface against the real Linux stack:
+# pings both ways through a host tap, linkstr errors, counted drops of
+# oversized frames, the tap's lifetime, and a clear error without
+# /dev/net/tun.
+#
+#   namespace rn-virt-PID
+#   +--------------------------------------------------------------+
+#   | Linux stack                       rump_server unix://node     |
+#   | rntap0 198.51.100.1/24 <--tap--> virt0 198.51.100.2/24        |
+#   |    tcpdump -i rntap0                                          |
+#   +--------------------------------------------------------------+
+#   rump.* tools run outside the namespace, over the unix socket.
+. "$top_srcdir/tests/scenario/virtif_lib.sh"
+
+require ping
+virtif_setup
+export RUMP_SERVER=unix://node
+
+# linkstr refuses bad tap names before touching the host.
+rump_server_start unix://node virtif || fail "cannot start server"
+expect_silent "create" rump.ifconfig virt0 create
+expect_status 1 "bad name" rump.ifconfig virt0 linkstr bad/name
+expect_line "bad name" 'SIOCSLINKSTR virt0: Invalid argument' err.txt
+expect_status 1 "long name" rump.ifconfig virt0 linkstr abcdefghijklmnop
+expect_line "long name" 'SIOCSLINKSTR virt0: File name too long' err.txt
+expect_status 1 "no linkstr yet" rump.ifconfig virt0 -linkstr
+expect_line "no linkstr yet" 'No such file or directory' err.txt
+
+# Attach: the server creates the tap in the namespace.
+expect_silent "linkstr" rump.ifconfig virt0 linkstr rntap0
+nsexec ip link show rntap0 > link.txt 2>&1 || fail "no rntap0: $(cat link.txt)"
+expect_status 0 "show" rump.ifconfig virt0
+expect_line "linkstr shown" 'linkstr: rntap0' out.txt
+expect_status 1 "second linkstr" rump.ifconfig virt0 linkstr rntap1
+expect_line "second linkstr" 'SIOCSLINKSTR virt0: Device busy' err.txt
+expect_silent "address" rump.ifconfig virt0 198.51.100.2/24
+nsexec ip addr add 198.51.100.1/24 dev rntap0 || fail "address on rntap0"
+nsexec ip link set rntap0 up || fail "rntap0 up"
+
+# Linux pings the rump node, the rump node pings Linux; captured.
+capture_start rntap0 ping.pcap
+nsexec ping -c 3 -i 0.2 -W 2 198.51.100.2 > lping.txt 2>&1 ||
+    fail "Linux ping: $(cat lping.txt)"
+expect_line "Linux ping" '3 packets transmitted, 3 received' lping.txt
+expect_status 0 "rump.ping" rump.ping -c 3 -w 5 198.51.100.1
+expect_line "rump.ping" '3 packets transmitted, 3 packets received' out.txt
+capture_stop
+
+# On the tap: three echo requests each way, each answered, every IPv4
+# and ICMP checksum valid (tshark: 1 good, 0 bad).
+tshark -n -r ping.pcap -o ip.check_checksum:TRUE -Y icmp -T fields \
+    -E separator=/t -e ip.src -e ip.dst -e icmp.type \
+    -e ip.checksum.status -e icmp.checksum.status > icmp.txt 2>/dev/null ||
+    fail "tshark could not read ping.pcap"
+debug "$(cat icmp.txt)"
+for dir in "198.51.100.1	198.51.100.2	8" "198.51.100.2	198.51.100.1	0" \
+    "198.51.100.2	198.51.100.1	8" "198.51.100.1	198.51.100.2	0"; do
+	n=$(grep -c "^$dir	" icmp.txt)
+	[ "$n" -eq 3 ] || fail "want 3 ICMP '$dir' on the tap, got $n"
+done
+bad=$(awk -F'\t' '$4 != "1" || $5 != "1"' icmp.txt | wc -l)
+[ "$bad" -eq 0 ] || fail "$bad ICMP frames with a bad or unchecked checksum"
+
+# Oversized frames: with the tap's MTU at 9000 Linux sends 3042-byte
+# frames; virt0 drops and counts them, and keeps working.
+long0=$(sysctl_value net.interfaces.virt0.virt.rxlong)
+nsexec ip link set rntap0 mtu 9000 || fail "tap mtu"
+nsexec ping -c 2 -i 0.2 -W 1 -s 3000 198.51.100.2 > big.txt 2>&1 &&
+    fail "a 3042-byte frame got an answer: $(cat big.txt)"
+long1=$(sysctl_value net.interfaces.virt0.virt.rxlong)
+[ $((long1 - long0)) -eq 2 ] || fail "rxlong went from $long0 to $long1, want +2"
+nsexec ip link set rntap0 mtu 1500 || fail "tap mtu"
+nsexec ping -c 1 -W 2 198.51.100.2 > lping.txt 2>&1 ||
+    fail "ping after the drops: $(cat lping.txt)"
+
+# Down, then detach: the tap the server created goes away.
+expect_silent "down" rump.ifconfig virt0 down
+expect_silent "-linkstr" rump.ifconfig virt0 -linkstr
+nsexec ip link show rntap0 > link.txt 2>&1 && fail "rntap0 still there"
+
+# A tap that existed before (persistent) is used and left in place.
+nsexec ip tuntap add dev rnpers0 mode tap || fail "ip tuntap add"
+expect_silent "linkstr rnpers0" rump.ifconfig virt0 linkstr rnpers0
+expect_silent "up" rump.ifconfig virt0 up
+nsexec ip addr add 198.51.100.1/24 dev rnpers0 || fail "address on rnpers0"
+nsexec ip link set rnpers0 up || fail "rnpers0 up"
+expect_status 0 "ping over rnpers0" rump.ping -c 1 -w 5 198.51.100.1
+expect_silent "destroy" rump.ifconfig virt0 destroy
+nsexec ip link show rnpers0 > link.txt 2>&1 ||
+    fail "rnpers0 vanished: $(cat link.txt)"
+
+# Without a linkstr, virtN up attaches rumptapN.
+expect_silent "create virt1" rump.ifconfig virt1 create
+expect_silent "virt1 up" rump.ifconfig virt1 up
+nsexec ip link show rumptap1 > link.txt 2>&1 ||
+    fail "no rumptap1: $(cat link.txt)"
+expect_status 0 "show virt1" rump.ifconfig virt1
+expect_line "default linkstr" 'linkstr: rumptap1' out.txt
+expect_silent "destroy virt1" rump.ifconfig virt1 destroy
+nsexec ip link show rumptap1 > link.txt 2>&1 && fail "rumptap1 still there"
+
+# No /dev/net/tun (hidden under a tmpfs in a private mount namespace):
+# linkstr and up fail with the errno's message, and the server goes on.
+virtif_notun_server()
+{
+	ip netns exec "$VIRTIF_NS" unshare -m --propagation private \
+	    sh -c 'mount -t tmpfs none /dev/net && exec "$0" "$@"' \
+	    "$RUMP_SERVER_PROG" "$@"
+}
+(RUMPNET_SERVER=virtif_notun_server; rump_server_start unix://notun virtif) ||
+    fail "cannot start server notun"
+export RUMP_SERVER=unix://notun
+expect_silent "create" rump.ifconfig virt0 create
+expect_status 1 "linkstr without tun" rump.ifconfig virt0 linkstr rntap0
+expect_line "linkstr without tun" \
+    'SIOCSLINKSTR virt0: No such file or directory' err.txt
+expect_status 1 "up without tun" rump.ifconfig virt0 up
+expect_line "up without tun" 'virt0: No such file or directory' err.txt
+expect_status 0 "still serving" rump.ifconfig virt0
+exit 0
