@@ -24,7 +24,8 @@ check_PROGRAMS += tests/scenario/virtif_tcp
 tests_scenario_virtif_tcp_SOURCES = tests/scenario/virtif_tcp.c
 tests_scenario_virtif_tcp_LDADD = librumpclient.la
 VIRTIF_SCENARIO_TESTS = \
-	tests/scenario/virtif_ping.sh
+	tests/scenario/virtif_ping.sh \
+	tests/scenario/virtif_tcp.sh
 TESTS += $(VIRTIF_SCENARIO_TESTS)
 dist_check_SCRIPTS += $(VIRTIF_SCENARIO_TESTS)
 EXTRA_DIST += tests/scenario/virtif_lib.sh

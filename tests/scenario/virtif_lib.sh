@@ -74,20 +74,20 @@ virtif_setup()
 	PATH="$top_builddir/tests/scenario:$PATH"
 }
 
-# virtif_node URL TAP [env...]: a server at URL in the namespace with
-# virt0 attached to host tap TAP (created by the server) and addressed
-# 198.51.100.2/24; the tap gets 198.51.100.1/24 and goes up.  Extra
-# arguments are VAR=VALUE settings for the server's environment.
+# virtif_node URL TAP NET [VAR=VALUE...]: a server at URL in the
+# namespace with virt0 attached to host tap TAP (created by the server)
+# and addressed NET.2/24; the tap gets NET.1/24 and goes up.  The
+# settings go into the server's environment.
 virtif_node()
 {
-	_url=$1 _tap=$2
-	shift 2
+	_url=$1 _tap=$2 _net=$3
+	shift 3
 	(for _kv in "$@"; do export "${_kv?}"; done
 	    rump_server_start "$_url" virtif) || fail "cannot start server $_url"
 	rump_server_add_iface "$_url" virt0 "$_tap" || fail "virt0 on $_tap"
-	env RUMP_SERVER="$_url" rump.ifconfig virt0 198.51.100.2/24 ||
+	env RUMP_SERVER="$_url" rump.ifconfig virt0 "$_net.2/24" ||
 	    fail "address on virt0"
-	nsexec ip addr add 198.51.100.1/24 dev "$_tap" || fail "address on $_tap"
+	nsexec ip addr add "$_net.1/24" dev "$_tap" || fail "address on $_tap"
 	nsexec ip link set "$_tap" up || fail "$_tap up"
 }
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # virtif_ping.sh -- the virt interface against the real Linux stack:
-# pings both ways through a host tap, linkstr errors, counted drops of
+# pings both ways through a host tap, checksums on the tap (and a
+# corrupted one that Linux drops), linkstr errors, counted drops of
 # oversized frames, the tap's lifetime, and a clear error without
 # /dev/net/tun.
 #
@@ -61,6 +62,23 @@ for dir in "198.51.100.1	198.51.100.2	8" "198.51.100.2	198.51.100.1	0" \
 done
 bad=$(awk -F'\t' '$4 != "1" || $5 != "1"' icmp.txt | wc -l)
 [ "$bad" -eq 0 ] || fail "$bad ICMP frames with a bad or unchecked checksum"
+
+# Fault injection (offload.corrupt_tx = M_CSUM_IPv4 = 64): the rump
+# node's replies leave with a spoilt IPv4 header checksum, Linux drops
+# them, and the capture shows them bad -- the checks above can fail.
+expect_silent "corrupt on" \
+    rump.sysctl -q -w net.interfaces.virt0.offload.corrupt_tx=64
+capture_start rntap0 corrupt.pcap
+nsexec ping -c 2 -i 0.2 -W 1 198.51.100.2 > bad.txt 2>&1 &&
+    fail "Linux accepted corrupted replies: $(cat bad.txt)"
+capture_stop
+tshark -n -r corrupt.pcap -o ip.check_checksum:TRUE -Y 'icmp.type == 0' \
+    -T fields -e ip.checksum.status > corrupt.txt 2>/dev/null ||
+    fail "tshark could not read corrupt.pcap"
+[ "$(grep -c '^0$' corrupt.txt)" -eq 2 ] ||
+    fail "want 2 replies with a bad IPv4 checksum: $(cat corrupt.txt)"
+expect_silent "corrupt off" \
+    rump.sysctl -q -w net.interfaces.virt0.offload.corrupt_tx=0
 
 # Oversized frames: with the tap's MTU at 9000 Linux sends 3042-byte
 # frames; virt0 drops and counts them, and keeps working.
