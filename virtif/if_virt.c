@@ -54,7 +54,7 @@ enum virtif_stat {
 	VIRTIF_STAT_RXLONG,	/* dropped: longer than 1514 bytes */
 	VIRTIF_STAT_RXFILTERED,	/* not for our MAC, not group, not promisc */
 	VIRTIF_STAT_RXNOMEM,	/* no mbuf for a received frame */
-	VIRTIF_STAT_RXERR,	/* failed reads */
+	VIRTIF_STAT_RXERR,	/* failed (or empty) reads */
 	VIRTIF_NSTATS
 };
 
@@ -172,9 +172,11 @@ virtif_rx_deliver(struct virtif_sc *sc, unsigned n)
 }
 
 /*
- * Read up to VIRTIF_RXBATCH acceptable frames into the slots, without
- * the kernel lock.  Bad lengths are counted and skipped.
- * => the number of frames; *idle says the tap ran dry (or failed).
+ * Do up to VIRTIF_RXBATCH reads from the tap, without the kernel lock,
+ * keeping the acceptable frames in the slots; bad lengths are counted
+ * and skipped.  Bounding the reads, not the frames kept, bounds the
+ * work a flood of bad frames can cause per call.
+ * => the number of frames kept; *idle says the tap ran dry (or failed).
  */
 static unsigned
 virtif_rx_read(struct virtif_sc *sc, bool *idle)
@@ -182,7 +184,7 @@ virtif_rx_read(struct virtif_sc *sc, bool *idle)
 	unsigned n = 0;
 
 	*idle = false;
-	while (n < VIRTIF_RXBATCH) {
+	for (unsigned reads = 0; reads < VIRTIF_RXBATCH; reads++) {
 		size_t len = 0;
 		int rv;
 
@@ -192,7 +194,9 @@ virtif_rx_read(struct virtif_sc *sc, bool *idle)
 			*idle = true;
 			break;
 		}
-		if (rv != 0) {
+		/* A tap never reads 0 bytes; a descriptor whose host end
+		 * went away does, like a failed read. */
+		if (rv != 0 || len == 0) {
 			virtif_stat_inc(sc, VIRTIF_STAT_RXERR);
 			/* Do not spin on a tap that keeps failing. */
 			rumpuser_clock_sleep(NS_MS(VIRTIF_ERR_PAUSE_MS));

@@ -29,3 +29,15 @@ VIRTIF_SCENARIO_TESTS = \
 TESTS += $(VIRTIF_SCENARIO_TESTS)
 dist_check_SCRIPTS += $(VIRTIF_SCENARIO_TESTS)
 EXTRA_DIST += tests/scenario/virtif_lib.sh
+
+# Unit test: the driver against a fake host half (the test defines the
+# rumpuser_tap_* calls over a SOCK_SEQPACKET pair).
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_virtif
+TESTS += tests/unit/test_virtif
+UNIT_TESTS += tests/unit/test_virtif
+tests_unit_test_virtif_SOURCES = tests/unit/test_virtif.c
+tests_unit_test_virtif_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_virtif_LDADD = libvirtifkern.la libnetstack.la \
+	librumpuser.la $(CHECK_LIBS)
+endif
