@@ -1,9 +1,9 @@
 #!/bin/sh
 # virtif_ping.sh -- the virt interface against the real Linux stack:
-# pings both ways through a host tap, checksums on the tap (and a
-# corrupted one that Linux drops), linkstr errors, counted drops of
+# pings both ways through a host tap (IPv4 and IPv6), checksums on the
+# tap (and a corrupted one that Linux drops), linkstr errors, counted drops of
 # oversized frames, the tap's lifetime, and a clear error without
-# /dev/net/tun.
+# /dev/net/tun or without the right to use it.
 #
 #   namespace rn-virt-PID
 #   +--------------------------------------------------------------+
@@ -16,10 +16,11 @@
 
 require ping
 virtif_setup
+PATH="$top_builddir/tools/rump_ping6:$PATH"
 export RUMP_SERVER=unix://node
 
 # linkstr refuses bad tap names before touching the host.
-rump_server_start unix://node virtif || fail "cannot start server"
+rump_server_start unix://node virtif netinet6 || fail "cannot start server"
 expect_silent "create" rump.ifconfig virt0 create
 expect_status 1 "bad name" rump.ifconfig virt0 linkstr bad/name
 expect_line "bad name" 'SIOCSLINKSTR virt0: Invalid argument' err.txt
@@ -44,7 +45,7 @@ capture_start rntap0 ping.pcap
 nsexec ping -c 3 -i 0.2 -W 2 198.51.100.2 > lping.txt 2>&1 ||
     fail "Linux ping: $(cat lping.txt)"
 expect_line "Linux ping" '3 packets transmitted, 3 received' lping.txt
-expect_status 0 "rump.ping" rump.ping -c 3 -w 5 198.51.100.1
+expect_status 0 "rump.ping" rump.ping -c 3 -i 0.2 -w 5 198.51.100.1
 expect_line "rump.ping" '3 packets transmitted, 3 packets received' out.txt
 capture_stop
 
@@ -62,6 +63,17 @@ for dir in "198.51.100.1	198.51.100.2	8" "198.51.100.2	198.51.100.1	0" \
 done
 bad=$(awk -F'\t' '$4 != "1" || $5 != "1"' icmp.txt | wc -l)
 [ "$bad" -eq 0 ] || fail "$bad ICMP frames with a bad or unchecked checksum"
+
+# IPv6 too: neighbour discovery and echo both ways over the tap.
+expect_silent "inet6" rump.ifconfig virt0 inet6 2001:db8::2/64
+nsexec ip -6 addr add 2001:db8::1/64 dev rntap0 nodad ||
+    fail "IPv6 address on rntap0"
+expect_silent "DAD" rump.ifconfig -w 10
+nsexec ping -6 -c 2 -i 0.2 -W 2 2001:db8::2 > lping6.txt 2>&1 ||
+    fail "Linux ping -6: $(cat lping6.txt)"
+expect_line "Linux ping -6" '2 packets transmitted, 2 received' lping6.txt
+expect_status 0 "rump.ping6" rump.ping6 -n -c 2 -i 0.2 -X 5 2001:db8::1
+expect_line "rump.ping6" '2 packets transmitted, 2 packets received' out.txt
 
 # Fault injection (offload.corrupt_tx = M_CSUM_IPv4 = 64): the rump
 # node's replies leave with a spoilt IPv4 header checksum, Linux drops
@@ -92,10 +104,28 @@ nsexec ip link set rntap0 mtu 1500 || fail "tap mtu"
 nsexec ping -c 1 -W 2 198.51.100.2 > lping.txt 2>&1 ||
     fail "ping after the drops: $(cat lping.txt)"
 
-# Down, then detach: the tap the server created goes away.
+# The host deletes the tap under the running interface: writes fail
+# and are counted, the receive thread notices without spinning, and
+# the interface still goes down and detaches cleanly.
+txerr0=$(sysctl_value net.interfaces.virt0.virt.txerr)
+nsexec ip link del rntap0 || fail "ip link del rntap0"
+expect_status 2 "ping, tap gone" rump.ping -c 1 -w 1 198.51.100.1
+txerr1=$(sysctl_value net.interfaces.virt0.virt.txerr)
+[ "$txerr1" -gt "$txerr0" ] || fail "txerr stayed at $txerr0 without a tap"
+rxerr=$(sysctl_value net.interfaces.virt0.virt.rxerr)
+# At most one failed read per 100 ms pause (plus one) in about 1 s.
+[ "$rxerr" -le 25 ] || fail "receive thread spinning: $rxerr failed reads"
+debug "tap gone: txerr $txerr0 -> $txerr1, rxerr $rxerr"
+
+# Down, then detach.
 expect_silent "down" rump.ifconfig virt0 down
 expect_silent "-linkstr" rump.ifconfig virt0 -linkstr
-nsexec ip link show rntap0 > link.txt 2>&1 && fail "rntap0 still there"
+
+# A tap the server created goes away when it detaches.
+expect_silent "linkstr rntap2" rump.ifconfig virt0 linkstr rntap2
+nsexec ip link show rntap2 > link.txt 2>&1 || fail "no rntap2: $(cat link.txt)"
+expect_silent "-linkstr rntap2" rump.ifconfig virt0 -linkstr
+nsexec ip link show rntap2 > link.txt 2>&1 && fail "rntap2 still there"
 
 # A tap that existed before (persistent) is used and left in place.
 nsexec ip tuntap add dev rnpers0 mode tap || fail "ip tuntap add"
@@ -135,5 +165,24 @@ expect_line "linkstr without tun" \
     'SIOCSLINKSTR virt0: No such file or directory' err.txt
 expect_status 1 "up without tun" rump.ifconfig virt0 up
 expect_line "up without tun" 'virt0: No such file or directory' err.txt
+expect_status 0 "still serving" rump.ifconfig virt0
+
+# Without the right to use /dev/net/tun (a server running as nobody):
+# the same, with EACCES.
+command -v setpriv > /dev/null || { echo "setpriv missing: EACCES case skipped"; exit 0; }
+virtif_nobody_server()
+{
+	ip netns exec "$VIRTIF_NS" setpriv --reuid=65534 --regid=65534 \
+	    --clear-groups "$RUMP_SERVER_PROG" "$@"
+}
+mkdir nobody && chmod 777 nobody && chmod 711 . || fail "nobody's directory"
+(RUMPNET_SERVER=virtif_nobody_server; rump_server_start unix://nobody/s virtif) ||
+    fail "cannot start server as nobody"
+export RUMP_SERVER=unix://nobody/s
+expect_silent "create" rump.ifconfig virt0 create
+expect_status 1 "linkstr as nobody" rump.ifconfig virt0 linkstr rntap0
+expect_line "linkstr as nobody" 'SIOCSLINKSTR virt0: Permission denied' err.txt
+expect_status 1 "up as nobody" rump.ifconfig virt0 up
+expect_line "up as nobody" 'virt0: Permission denied' err.txt
 expect_status 0 "still serving" rump.ifconfig virt0
 exit 0
