@@ -75,7 +75,7 @@ virtif_setup()
 }
 
 # virtif_node URL TAP NET [VAR=VALUE...]: a server at URL in the
-# namespace with virt0 attached to host tap TAP (created by the server)
+# namespace (IPv4 and IPv6) with virt0 attached to host tap TAP (created by the server)
 # and addressed NET.2/24; the tap gets NET.1/24 and goes up.  The
 # settings go into the server's environment.
 virtif_node()
@@ -83,7 +83,8 @@ virtif_node()
 	_url=$1 _tap=$2 _net=$3
 	shift 3
 	(for _kv in "$@"; do export "${_kv?}"; done
-	    rump_server_start "$_url" virtif) || fail "cannot start server $_url"
+	    rump_server_start "$_url" virtif netinet6) ||
+	    fail "cannot start server $_url"
 	rump_server_add_iface "$_url" virt0 "$_tap" || fail "virt0 on $_tap"
 	env RUMP_SERVER="$_url" rump.ifconfig virt0 "$_net.2/24" ||
 	    fail "address on virt0"
@@ -91,12 +92,13 @@ virtif_node()
 	nsexec ip link set "$_tap" up || fail "$_tap up"
 }
 
-# Capture on a tap in the namespace until capture_stop; full frames.
+# Capture on a tap in the namespace until capture_stop; full frames,
+# a 16 MiB kernel buffer so that a busy machine loses fewer.
 # ip netns exec execs tcpdump, so $! is tcpdump itself.  It is stopped
 # with SIGTERM: a background job of a script ignores SIGINT.
 capture_start()
 {
-	ip netns exec "$VIRTIF_NS" tcpdump -n -U --immediate-mode -i "$1" -w "$2" 2> "$2.err" &
+	ip netns exec "$VIRTIF_NS" tcpdump -n -U --immediate-mode -B 16384 -i "$1" -w "$2" 2> "$2.err" &
 	CAPTURE_PID=$!
 	SCENARIO_PIDS="$SCENARIO_PIDS $CAPTURE_PID"
 	i=0

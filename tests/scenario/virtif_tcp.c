@@ -4,6 +4,8 @@
  * the kernel at $RUMP_SERVER, so a test can compare SHA-256 sums with
  * a host program (nc) at the other end.
  *
+ * ADDR is IPv4, or IPv6 if it has a ':'.
+ *
  *	virtif_tcp send ADDR PORT FILE	connect to ADDR:PORT, send FILE,
  *					shut down the sending side, wait
  *					for the peer to close
@@ -47,23 +49,45 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
-static struct sockaddr_in
+/* An IPv4 or IPv6 (with a ':') address and a port. */
+struct xaddr {
+	struct sockaddr_storage	xa_ss;
+	socklen_t		xa_len;
+	int			xa_family;
+};
+
+static struct xaddr
 parse_addr(const char *addr, const char *port)
 {
-	struct sockaddr_in sin;
+	struct xaddr xa;
 	char *end;
 	unsigned long p;
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
-		die("%s: not an IPv4 address", addr);
 	errno = 0;
 	p = strtoul(port, &end, 10);
 	if (errno != 0 || *end != '\0' || end == port || p == 0 || p > 65535)
 		die("%s: not a port number", port);
-	sin.sin_port = htons((uint16_t)p);
-	return sin;
+	memset(&xa, 0, sizeof(xa));
+	if (strchr(addr, ':') != NULL) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&xa.xa_ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)p);
+		if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) != 1)
+			die("%s: not an IPv6 address", addr);
+		xa.xa_len = sizeof(*sin6);
+		xa.xa_family = AF_INET6;
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&xa.xa_ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)p);
+		if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1)
+			die("%s: not an IPv4 address", addr);
+		xa.xa_len = sizeof(*sin);
+		xa.xa_family = AF_INET;
+	}
+	return xa;
 }
 
 /* Write all of buf to the rump socket s. */
@@ -81,7 +105,7 @@ send_all(int s, const char *buf, size_t len)
 }
 
 static void
-cmd_send(struct sockaddr_in sin, const char *path)
+cmd_send(const struct xaddr *xa, const char *path)
 {
 	static char buf[XFER_CHUNK];
 	unsigned long long total = 0;
@@ -90,9 +114,10 @@ cmd_send(struct sockaddr_in sin, const char *path)
 
 	if ((fd = open(path, O_RDONLY)) < 0)
 		die("%s: %s", path, strerror(errno));
-	if ((s = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) < 0)
+	if ((s = rump_sys_socket(xa->xa_family, SOCK_STREAM, 0)) < 0)
 		die("socket: %s", strerror(errno));
-	if (rump_sys_connect(s, (struct sockaddr *)&sin, sizeof(sin)) != 0)
+	if (rump_sys_connect(s, (const struct sockaddr *)&xa->xa_ss,
+	    xa->xa_len) != 0)
 		die("connect: %s", strerror(errno));
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		send_all(s, buf, (size_t)n);
@@ -113,7 +138,7 @@ cmd_send(struct sockaddr_in sin, const char *path)
 }
 
 static void
-cmd_recv(struct sockaddr_in sin, const char *path)
+cmd_recv(const struct xaddr *xa, const char *path)
 {
 	static char buf[XFER_CHUNK];
 	unsigned long long total = 0;
@@ -122,12 +147,13 @@ cmd_recv(struct sockaddr_in sin, const char *path)
 
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
 		die("%s: %s", path, strerror(errno));
-	if ((ls = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) < 0)
+	if ((ls = rump_sys_socket(xa->xa_family, SOCK_STREAM, 0)) < 0)
 		die("socket: %s", strerror(errno));
 	if (rump_sys_setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &on,
 	    sizeof(on)) != 0)
 		die("setsockopt: %s", strerror(errno));
-	if (rump_sys_bind(ls, (struct sockaddr *)&sin, sizeof(sin)) != 0)
+	if (rump_sys_bind(ls, (const struct sockaddr *)&xa->xa_ss,
+	    xa->xa_len) != 0)
 		die("bind: %s", strerror(errno));
 	if (rump_sys_listen(ls, 1) != 0)
 		die("listen: %s", strerror(errno));
@@ -152,20 +178,20 @@ cmd_recv(struct sockaddr_in sin, const char *path)
 int
 main(int argc, char **argv)
 {
-	struct sockaddr_in sin;
+	struct xaddr xa;
 
 	if (argc != 5 || (strcmp(argv[1], "send") != 0 &&
 	    strcmp(argv[1], "recv") != 0)) {
 		fprintf(stderr, "usage: virtif_tcp send|recv ADDR PORT FILE\n");
 		return 2;
 	}
-	sin = parse_addr(argv[2], argv[3]);
+	xa = parse_addr(argv[2], argv[3]);
 	alarm(XFER_TIMEOUT);
 	if (rumpclient_init() != 0)
 		die("rumpclient_init: %s", strerror(errno));
 	if (strcmp(argv[1], "send") == 0)
-		cmd_send(sin, argv[4]);
+		cmd_send(&xa, argv[4]);
 	else
-		cmd_recv(sin, argv[4]);
+		cmd_recv(&xa, argv[4]);
 	return 0;
 }
