@@ -36,7 +36,8 @@ if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_virtif
 TESTS += tests/unit/test_virtif
 UNIT_TESTS += tests/unit/test_virtif
-tests_unit_test_virtif_SOURCES = tests/unit/test_virtif.c
+tests_unit_test_virtif_SOURCES = tests/unit/test_virtif.c \
+	virtif/virtif_pub.c netstack/kern/rump.c
 tests_unit_test_virtif_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_virtif_LDADD = libvirtifkern.la libnetstack.la \
 	librumpuser.la $(CHECK_LIBS)

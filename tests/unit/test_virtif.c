@@ -9,7 +9,8 @@
  * Covered: linkstr parsing and errors (bad names, host errors passed
  * through), the default tap rumptapN, RUMP_VIRTIF_CAPENABLE parsing,
  * counted drops of short, oversized and foreign frames, an ARP exchange,
- * and a UDP datagram finished in software with offloads on.
+ * a UDP datagram finished in software with offloads on, and
+ * rump_pub_virtif_create().
  */
 #include <check.h>
 #include <errno.h>
@@ -25,7 +26,9 @@
 #include "netstack/kern/proc.h"
 #include "netstack/kern/socketvar.h"
 #include "netstack/kern/sysctl.h"
+#include "rumpnet/rump.h"
 #include "rumpnet/rump_net.h"
+#include "rumpnet/rump_virtif.h"
 #include "rumpuser/rumpuser_tap.h"
 #include "virtif/if_virt.h"
 #include "tests/unit/unit.h"
@@ -520,6 +523,29 @@ START_TEST(test_tx_offload)
 }
 END_TEST
 
+/*
+ * rump_pub_virtif_create() on the process's kernel (rump_init()):
+ * lowest free unit, the tap attached at once, errors passed back.
+ */
+START_TEST(test_pub_create)
+{
+	int unit = -1;
+
+	ck_assert_int_eq(rump_pub_virtif_create("rntap5", &unit), 0);
+	ck_assert_int_eq(unit, 0);
+	ck_assert_str_eq(fake_name, "rntap5");
+	ck_assert_int_eq(fake_opens, 1);
+	ck_assert_int_eq(rump_pub_virtif_create("bad/name", &unit), EINVAL);
+	ck_assert_int_eq(rump_pub_virtif_create("nodev", &unit), ENOENT);
+	unit = -1;
+	ck_assert_int_eq(rump_pub_virtif_create(NULL, &unit), 0);
+	ck_assert_int_eq(unit, 1);
+	ck_assert_int_eq(fake_opens, 1);	/* nothing attached yet */
+	rump_fini();
+	ck_assert_int_eq(fake_closes, 1);
+}
+END_TEST
+
 static Suite *
 virtif_suite(void)
 {
@@ -533,6 +559,7 @@ virtif_suite(void)
 	tcase_add_test(tc, test_capenable);
 	tcase_add_test(tc, test_rx_drops);
 	tcase_add_test(tc, test_tx_offload);
+	tcase_add_test(tc, test_pub_create);
 	suite_add_tcase(s, tc);
 	return s;
 }
