@@ -75,9 +75,9 @@ virtif_setup()
 }
 
 # virtif_node URL TAP NET [VAR=VALUE...]: a server at URL in the
-# namespace (IPv4 and IPv6) with virt0 attached to host tap TAP (created by the server)
-# and addressed NET.2/24; the tap gets NET.1/24 and goes up.  The
-# settings go into the server's environment.
+# namespace (IPv4 and IPv6) with virt0 attached to host tap TAP
+# (created by the server) and addressed NET.2/24; the tap gets
+# NET.1/24 and goes up.  The settings go into the server's environment.
 virtif_node()
 {
 	_url=$1 _tap=$2 _net=$3
@@ -98,7 +98,8 @@ virtif_node()
 # with SIGTERM: a background job of a script ignores SIGINT.
 capture_start()
 {
-	ip netns exec "$VIRTIF_NS" tcpdump -n -U --immediate-mode -B 16384 -i "$1" -w "$2" 2> "$2.err" &
+	ip netns exec "$VIRTIF_NS" tcpdump -n -U --immediate-mode -B 16384 \
+	    -i "$1" -w "$2" 2> "$2.err" &
 	CAPTURE_PID=$!
 	SCENARIO_PIDS="$SCENARIO_PIDS $CAPTURE_PID"
 	i=0

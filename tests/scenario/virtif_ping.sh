@@ -1,9 +1,10 @@
 #!/bin/sh
 # virtif_ping.sh -- the virt interface against the real Linux stack:
 # pings both ways through a host tap (IPv4 and IPv6), checksums on the
-# tap (and a corrupted one that Linux drops), linkstr errors, counted drops of
-# oversized frames, the tap's lifetime, and a clear error without
-# /dev/net/tun or without the right to use it.
+# tap (and corrupted ones that Linux drops), linkstr errors, counted
+# drops of oversized frames, the host deleting the tap, the tap's
+# lifetime, and clear errors without /dev/net/tun or without the right
+# to use it.
 #
 #   namespace rn-virt-PID
 #   +--------------------------------------------------------------+
@@ -99,7 +100,8 @@ nsexec ip link set rntap0 mtu 9000 || fail "tap mtu"
 nsexec ping -c 2 -i 0.2 -W 1 -s 3000 198.51.100.2 > big.txt 2>&1 &&
     fail "a 3042-byte frame got an answer: $(cat big.txt)"
 long1=$(sysctl_value net.interfaces.virt0.virt.rxlong)
-[ $((long1 - long0)) -eq 2 ] || fail "rxlong went from $long0 to $long1, want +2"
+[ $((long1 - long0)) -eq 2 ] ||
+    fail "rxlong went from $long0 to $long1, want +2"
 nsexec ip link set rntap0 mtu 1500 || fail "tap mtu"
 nsexec ping -c 1 -W 2 198.51.100.2 > lping.txt 2>&1 ||
     fail "ping after the drops: $(cat lping.txt)"
@@ -169,14 +171,18 @@ expect_status 0 "still serving" rump.ifconfig virt0
 
 # Without the right to use /dev/net/tun (a server running as nobody):
 # the same, with EACCES.
-command -v setpriv > /dev/null || { echo "setpriv missing: EACCES case skipped"; exit 0; }
+if ! command -v setpriv > /dev/null; then
+	echo "setpriv is not installed: EACCES case skipped" >&2
+	exit 0
+fi
 virtif_nobody_server()
 {
 	ip netns exec "$VIRTIF_NS" setpriv --reuid=65534 --regid=65534 \
 	    --clear-groups "$RUMP_SERVER_PROG" "$@"
 }
 mkdir nobody && chmod 777 nobody && chmod 711 . || fail "nobody's directory"
-(RUMPNET_SERVER=virtif_nobody_server; rump_server_start unix://nobody/s virtif) ||
+(RUMPNET_SERVER=virtif_nobody_server
+    rump_server_start unix://nobody/s virtif) ||
     fail "cannot start server as nobody"
 export RUMP_SERVER=unix://nobody/s
 expect_silent "create" rump.ifconfig virt0 create
