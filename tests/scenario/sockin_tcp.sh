@@ -17,6 +17,13 @@
 . "$top_srcdir/tests/scenario/sockin_lib.sh"
 
 sockin_setup
+
+# port_ready FILE: FILE holds a whole "port N" line (newline written).
+port_ready()
+{
+	grep -Eq '^port [0-9]+$' "$1" &&
+	    [ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ]
+}
 head -c 2000000 /dev/urandom > up.bin
 head -c 1500000 /dev/urandom > down.bin
 
@@ -39,7 +46,7 @@ for addr in 127.0.0.1 ::1; do
 	    > serve.out 2> serve.err &
 	spid=$!
 	i=0
-	until grep -q '^port ' serve.out; do
+	until port_ready serve.out; do
 		i=$((i + 1))
 		[ $i -gt 200 ] && fail "listener on $addr: $(cat serve.err)"
 		sleep 0.05
@@ -66,7 +73,7 @@ if command -v nc >/dev/null 2>&1 && nc -h 2>&1 | grep -q -- '-N.*[Ss]hutdown'; t
 	    > serve.out 2> serve.err &
 	spid=$!
 	i=0
-	until grep -q '^port ' serve.out; do
+	until port_ready serve.out; do
 		i=$((i + 1))
 		[ $i -gt 200 ] && fail "listener for nc: $(cat serve.err)"
 		sleep 0.05
