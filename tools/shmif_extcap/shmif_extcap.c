@@ -20,20 +20,22 @@
  * turned into '-'.
  *
  * The capture itself is shmif_dumpbus in follow mode writing a pcap to
- * the fifo Wireshark gave (this program execs it, so SIGTERM and a
- * closed fifo end it as they end any shmif_dumpbus -f): the frame
+ * the fifo Wireshark gave (run as a child that gets our SIGTERM; a
+ * closed fifo ends it as it ends any shmif_dumpbus -f): the frame
  * handling, locking and filters are that program's.  RUMPNET_DUMPBUS
  * names another shmif_dumpbus (tests use the one in the build tree).
  */
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -317,30 +319,103 @@ filter_ok(const char *expr, FILE *errfp)
 
 /* ------------------------------------------------------------- capture */
 
-/* Exec shmif_dumpbus -f on the bus, writing a pcap into the fifo. */
-static int __attribute__((noreturn))
+static volatile sig_atomic_t child_pid;
+
+/* SIGTERM/SIGINT from Wireshark: pass it on to shmif_dumpbus. */
+static void
+forward_signal(int sig)
+{
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+/*
+ * Run argv (shmif_dumpbus) with its standard error in a pipe, pass our
+ * stop signals on, and wait.  Its final report ("N frames read ...") is
+ * normal output that Wireshark would show as an error, so what it wrote
+ * is repeated on our standard error only if it failed.
+ * => our exit status.
+ */
+static int
+run_dumpbus(const char *const *argv)
+{
+	struct sigaction sa;
+	char msg[4096];
+	size_t len = 0;
+	int pfd[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(pfd) == -1) {
+		fprintf(stderr, "shmif_extcap: pipe: %s\n", strerror(errno));
+		return 1;
+	}
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "shmif_extcap: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], STDERR_FILENO);
+		close(pfd[1]);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "shmif_extcap: cannot run %s: %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	child_pid = pid;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	for (;;) {
+		n = read(pfd[0], msg + len, sizeof(msg) - 1 - len);
+		if (n > 0) {
+			len += (size_t)n;
+			if (len == sizeof(msg) - 1)	/* keep the start */
+				len = sizeof(msg) - 2;
+		} else if (n == 0 || errno != EINTR)
+			break;
+	}
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	msg[len] = '\0';
+	fputs(msg, stderr);
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "shmif_extcap: %s killed by signal %d\n",
+		    argv[0], WTERMSIG(status));
+	return 1;
+}
+
+/* Capture: shmif_dumpbus -f on the bus, writing a pcap into the fifo. */
+static int
 capture(const struct extcap_opts *o, const struct buslist *bl)
 {
 	const char *bus = o->o_bus, *prog = getenv("RUMPNET_DUMPBUS");
 	char *expr = NULL;
 	const char *argv[10];
-	int argc = 0;
+	int argc = 0, rv;
 
 	if (o->o_fifo == NULL) {
 		fprintf(stderr, "shmif_extcap: --capture needs --fifo\n");
-		exit(1);
+		return 1;
 	}
 	if ((bus == NULL || *bus == '\0') && o->o_iface != NULL)
 		bus = buslist_find(bl, o->o_iface);
 	if (bus == NULL || *bus == '\0') {
 		fprintf(stderr, "shmif_extcap: interface %s: no bus file "
 		    "(set one with --bus)\n", o->o_iface ? o->o_iface : "?");
-		exit(1);
+		return 1;
 	}
 	if (!is_bus(bus)) {
 		fprintf(stderr, "shmif_extcap: %s: not a shmif bus file\n",
 		    bus);
-		exit(1);
+		return 1;
 	}
 	if (o->o_filter != NULL && *o->o_filter != '\0' &&
 	    o->o_capfilter != NULL && *o->o_capfilter != '\0') {
@@ -348,7 +423,7 @@ capture(const struct extcap_opts *o, const struct buslist *bl)
 
 		if ((expr = malloc(len)) == NULL) {
 			fprintf(stderr, "shmif_extcap: out of memory\n");
-			exit(1);
+			return 1;
 		}
 		snprintf(expr, len, "(%s) and (%s)", o->o_filter,
 		    o->o_capfilter);
@@ -371,10 +446,9 @@ capture(const struct extcap_opts *o, const struct buslist *bl)
 	if (expr != NULL)
 		argv[argc++] = expr;
 	argv[argc] = NULL;
-	execvp(prog, (char *const *)argv);
-	fprintf(stderr, "shmif_extcap: cannot run %s: %s\n", prog,
-	    strerror(errno));
-	exit(1);
+	rv = run_dumpbus(argv);
+	free(expr);
+	return rv;
 }
 
 /* --------------------------------------------------------------- main */
@@ -485,7 +559,7 @@ main(int argc, char **argv)
 		if (o.o_filter != NULL && *o.o_filter != '\0' &&
 		    !filter_ok(o.o_filter, stderr))
 			return 1;
-		capture(&o, &bl);
+		return capture(&o, &bl);
 	case OP_NONE:
 		break;
 	}
