@@ -11,7 +11,7 @@ GUIDE_EXAMPLES = \
 	examples/live_wireshark.sh \
 	examples/bus64.sh \
 	examples/impairment.sh
-EXTRA_DIST += $(GUIDE_EXAMPLES) doc/TUTORIAL.md
+EXTRA_DIST += $(GUIDE_EXAMPLES) doc/TUTORIAL.md doc/routed.png
 
 dist_check_SCRIPTS += tests/scenario/examples_guide.sh
 TESTS += tests/scenario/examples_guide.sh
