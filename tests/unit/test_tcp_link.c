@@ -54,6 +54,14 @@ static const struct xfer_row rows[] = {
 	 * buffer its window update may be lost.  The sender must probe
 	 * (persist) instead of waiting for an update that never comes.
 	 */
+	/*
+	 * Heavy loss at the end of a short transfer: a retransmission
+	 * timeout resends the first unacknowledged segment (and clears
+	 * TF_SENTFIN) while an ACK of everything, FIN included, is on
+	 * its way; that ACK used to trip the send buffer's assertion.
+	 */
+	{ "late-fin-ack", { 104, 150, 30, 80, 0, NS_MS(2) }, 128 << 10, 1, 1,
+	    0, 0 },
 	{ "lazy-reader", { 15, 100, 0, 0, 0, NS_MS(1) }, 1 * MB, 1, 1,
 	    64 << 10, (64 << 10) - 1448 },
 };
