@@ -363,6 +363,9 @@ sender(const char *peer, int port, unsigned long long nbytes, int bufsize,
 		setbufs(s, bufsize);
 		rump_sys_setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv,
 		    sizeof(tv));
+		/* Also bounds the wait for the receiver's close. */
+		rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv,
+		    sizeof(tv));
 		if (rump_sys_connect(s, sa, salen) == 0)
 			break;
 		if (errno != ECONNREFUSED || tries >= 50 || stop) {
