@@ -146,24 +146,31 @@ ex_default_route(const char *prog, const char *gateway)
 	return 0;
 }
 
-/* Print the non-zero software offload counters of the interface. */
+/*
+ * Print the non-zero software offload counters of the interface, and
+ * those of its impairment stage (RUMP_IMPAIR, see impair(7)).
+ */
 static void
 ex_print_offload(void)
 {
+	static const char *const groups[] = { "offload", "impair" };
 	char prefix[64], name[128];
 	int type;
 
-	snprintf(prefix, sizeof(prefix), "net.interfaces.%s.offload",
-	    ex_ifname);
-	name[0] = '\0';
-	while (rump_sys_sysctlnext(prefix, name, name, sizeof(name),
-	    &type) == 0) {
-		uint64_t v;
-		size_t len = sizeof(v);
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		snprintf(prefix, sizeof(prefix), "net.interfaces.%s.%s",
+		    ex_ifname, groups[i]);
+		name[0] = '\0';
+		while (rump_sys_sysctlnext(prefix, name, name, sizeof(name),
+		    &type) == 0) {
+			uint64_t v;
+			size_t len = sizeof(v);
 
-		if (rump_sys_sysctlbyname(name, &v, &len, NULL, 0) == 0 &&
-		    len == sizeof(v) && v != 0)
-			printf("%s = %llu\n", name, (unsigned long long)v);
+			if (rump_sys_sysctlbyname(name, &v, &len, NULL,
+			    0) == 0 && len == sizeof(v) && v != 0)
+				printf("%s = %llu\n", name,
+				    (unsigned long long)v);
+		}
 	}
 }
 

@@ -225,6 +225,22 @@ sysctl_u64(const char *name)
 	return v;
 }
 
+/*
+ * Keep this kernel running until the connection just closed is gone
+ * (the peer acknowledged our FIN; net.inet.tcp.stats.closed counts it),
+ * for at most 5 s: on a lossy link a lost FIN is then retransmitted
+ * instead of leaving the peer waiting for it.
+ */
+static void
+wait_closed(uint64_t closed_before)
+{
+	for (int i = 0; i < 500; i++) {
+		if (sysctl_u64("net.inet.tcp.stats.closed") > closed_before)
+			return;
+		usleep(10000);
+	}
+}
+
 static void
 stats(const char *what, unsigned long long bytes, double t0)
 {
@@ -256,6 +272,7 @@ receiver(int port, int bufsize, int seconds, int verbose)
 	struct timeval tv = { .tv_sec = seconds };
 	static uint8_t buf[256 * 1024];
 	unsigned long long total = 0;
+	uint64_t closed;
 	struct sha256 sh;
 	char hex[65];
 	int ls, s, one = 1;
@@ -297,7 +314,9 @@ receiver(int port, int bufsize, int seconds, int verbose)
 	}
 	if (verbose)
 		stats("received", total, t0);
+	closed = sysctl_u64("net.inet.tcp.stats.closed");
 	rump_sys_close(s);
+	wait_closed(closed);
 	rump_sys_close(ls);
 	if (nohash)
 		strcpy(hex, "-");
@@ -343,6 +362,9 @@ sender(const char *peer, int port, unsigned long long nbytes, int bufsize,
 		}
 		setbufs(s, bufsize);
 		rump_sys_setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv,
+		    sizeof(tv));
+		/* Also bounds the wait for the receiver's close. */
+		rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv,
 		    sizeof(tv));
 		if (rump_sys_connect(s, sa, salen) == 0)
 			break;

@@ -40,6 +40,7 @@ ether_sw_offload_attach(struct ifnet *ifp, struct ether_offload *eo)
 	int rv;
 
 	memset(eo, 0, sizeof(*eo));
+	ifp->if_offload = eo;
 	ksnprintf(prefix, sizeof(prefix), "net.interfaces.%s.offload",
 	    ifp->if_xname);
 	if ((rv = sysctl_add_counters(ifp->if_ns, prefix, eoff_names,
@@ -55,6 +56,7 @@ ether_sw_offload_detach(struct ifnet *ifp)
 {
 	char prefix[SYSCTL_NAMEMAX];
 
+	ifp->if_offload = NULL;
 	ksnprintf(prefix, sizeof(prefix), "net.interfaces.%s.offload",
 	    ifp->if_xname);
 	sysctl_remove_prefix(ifp->if_ns, prefix);

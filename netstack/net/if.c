@@ -11,6 +11,7 @@
 #include "netstack/kern/sysctl.h"
 #include "netstack/kern/modules.h"
 #include "netstack/net/if_var.h"
+#include "netstack/net/if_impair.h"
 #include "netstack/net/route.h"
 
 /* Per-interface counter names: net.interfaces.<if>.<name>. */
@@ -136,6 +137,9 @@ if_attach(struct ifnet *ifp)
 	    ifp->if_stats, IF_NSTATS)) != 0)
 		kprintf("%s: %s: counters not registered: error %d\n",
 		    ns->ns_name, ifp->if_xname, rv);
+	if ((rv = if_impair_attach(ifp)) != 0)
+		kprintf("%s: %s: no impairment stage: error %d\n",
+		    ns->ns_name, ifp->if_xname, rv);
 }
 
 /* Drop every deferred packet that would enter through ifp. */
@@ -176,6 +180,7 @@ if_detach(struct ifnet *ifp)
 	}
 	rt_purge_ifp(ns, ifp);
 	if_defer_purge(ifs, ifp);
+	if_impair_detach(ifp);
 
 	ksnprintf(prefix, sizeof(prefix), "net.interfaces.%s", ifp->if_xname);
 	sysctl_remove_prefix(ns, prefix);

@@ -80,6 +80,8 @@ enum if_stat {
 };
 
 struct ifnet;
+struct if_impair;
+struct ether_offload;
 
 /*
  * An address assigned to an interface.  Protocol-specific address
@@ -114,6 +116,10 @@ struct ifnet {
 	struct ifaddr		*if_addrlist;	/* [K] */
 	void			*if_softc;	/* [I] driver state */
 	void			*if_afdata[2];	/* [K] per-family (inet, inet6) */
+	struct if_impair	*if_impair;	/* [K] impairment (if_impair.h),
+						 * NULL if not Ethernet */
+	struct ether_offload	*if_offload;	/* [K] the driver's software
+						 * offload state, or NULL */
 
 	/*
 	 * if_output: send a packet of the given family to 'dst' (the next

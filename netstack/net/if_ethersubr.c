@@ -9,6 +9,7 @@
  */
 #include "netstack/kern/netstack.h"
 #include "netstack/net/if_var.h"
+#include "netstack/net/if_impair.h"
 #include "netstack/netinet/in_var.h"
 #include "netstack/netinet/in_offload.h"
 
@@ -109,7 +110,7 @@ ether_output_frame(struct ifnet *ifp, struct mbuf *m,
 	}
 	if ((m = ether_encap(ifp, m, dst, type)) == NULL)
 		return ENOBUFS;
-	return (*ifp->if_transmit)(ifp, m);
+	return if_impair_transmit(ifp, m);
 }
 
 /*
@@ -234,7 +235,7 @@ ether_output(struct ifnet *ifp, struct mbuf *m, const struct ksockaddr *dst)
 		return ENOBUFS;
 	if (loopcopy)
 		ether_loop_copy(ifp, m);
-	return (*ifp->if_transmit)(ifp, m);
+	return if_impair_transmit(ifp, m);
 
 drop:
 	IF_STAT_INC(ifp, IF_STAT_OERRORS);

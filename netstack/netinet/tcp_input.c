@@ -699,7 +699,14 @@ tcp_ack_new(struct tcpcb *tp, const struct tcp_seg *sg)
 	}
 	tp->t_dupacks = 0;
 
-	if ((tp->t_flags & TF_SENTFIN) && acked > sbcc) {
+	/*
+	 * Beyond the buffered data an ACK (<= snd_max, checked) can only
+	 * cover our FIN, even when a retransmission timeout cleared
+	 * TF_SENTFIN to send the FIN again and this ACK answers the first
+	 * one: the FIN then counts as sent and acknowledged.
+	 */
+	if (acked > sbcc && ((tp->t_flags & TF_SENTFIN) || so != NULL)) {
+		tp->t_flags |= TF_SENTFIN;
 		finacked = true;
 		acked = sbcc;
 	}

@@ -392,10 +392,14 @@ tcp_output(struct tcpcb *tp)
 	}
 
 	/*
-	 * Data waits for a window that is zero: probe it.  (A window that
-	 * is merely small is reopened by the next ACK.)
+	 * Data waits for a window that is zero, or, with nothing in flight,
+	 * for one too small to be worth a segment (sender SWS avoidance):
+	 * probe it.  The window update that would reopen it may have been
+	 * lost, and nothing else would ever ask again (RFC 9293 3.8.6.1,
+	 * and the override timeout of 3.8.6.2.1).
 	 */
-	if (so != NULL && tp->snd_wnd == 0 &&
+	if (so != NULL && (tp->snd_wnd == 0 ||
+	    (!sent && tp->snd_max == tp->snd_una)) &&
 	    sndcc > tp->snd_nxt - tp->snd_una &&
 	    !tcp_timer_pending(tp, TCPT_REXMT) &&
 	    !tcp_timer_pending(tp, TCPT_PERSIST)) {

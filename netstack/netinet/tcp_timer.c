@@ -181,9 +181,17 @@ tcp_timer_persist(void *arg)
 	tp->t_flags |= TF_FORCEDATA;
 	(void)tcp_output(tp);
 	tp->t_flags &= ~TF_FORCEDATA;
-	if (tp->snd_wnd == 0 && tcp_socket(tp) != NULL &&
-	    !tcp_timer_pending(tp, TCPT_PERSIST))
+	if (tcp_socket(tp) == NULL || tcp_timer_pending(tp, TCPT_PERSIST))
+		return;
+	if (tp->snd_wnd == 0)
 		tcp_setpersist(tp);
+	else if (tp->snd_max != tp->snd_una &&
+	    !tcp_timer_pending(tp, TCPT_REXMT)) {
+		/* A small window took the probe as ordinary data: from
+		 * here on it is retransmitted like any other. */
+		tp->t_flags &= ~TF_PERSISTING;
+		tcp_timer_arm(tp, TCPT_REXMT, tcp_rexmt_delay(tp));
+	}
 }
 
 static uint32_t

@@ -29,24 +29,41 @@ struct xfer_row {
 	int		 sack;		/* net.inet.tcp.sack */
 	int		 rfc1323;	/* net.inet.tcp.rfc1323 */
 	uint32_t	 rcvbuf;	/* SO_RCVBUF, 0 = default */
+	uint32_t	 lazy;		/* read only once this much waits */
 };
 
 #define MB	(1024u * 1024)
 static const struct xfer_row rows[] = {
-	{ "clean", { 1, 0, 0, 0, 0, NS_MS(1) }, 4 * MB, 1, 1, 0 },
-	{ "clean-nodelay", { 2, 0, 0, 0, 0, 0 }, 4 * MB, 1, 1, 0 },
-	{ "loss1", { 3, 10, 0, 0, 0, NS_MS(1) }, 4 * MB, 1, 1, 0 },
-	{ "loss3-sack", { 4, 30, 0, 0, 0, NS_MS(5) }, 4 * MB, 1, 1, 256 << 10 },
-	{ "loss3-nosack", { 5, 30, 0, 0, 0, NS_MS(5) }, 2 * MB, 0, 1, 0 },
-	{ "loss5-plain", { 6, 50, 0, 0, 0, NS_MS(2) }, 2 * MB, 0, 0, 0 },
-	{ "dup2", { 7, 0, 20, 0, 0, NS_MS(1) }, 4 * MB, 1, 1, 0 },
-	{ "reorder5", { 8, 0, 0, 50, 0, NS_MS(1) }, 4 * MB, 1, 1, 0 },
-	{ "corrupt2", { 9, 0, 0, 0, 20, NS_MS(1) }, 4 * MB, 1, 1, 0 },
-	{ "mixed", { 10, 20, 20, 20, 20, NS_MS(2) }, 4 * MB, 1, 1, 0 },
-	{ "mixed-nosack", { 11, 20, 20, 20, 20, NS_MS(2) }, 2 * MB, 0, 1, 0 },
-	{ "harsh", { 12, 100, 30, 50, 30, NS_MS(10) }, 1 * MB, 1, 1, 0 },
-	{ "harsh-plain", { 13, 100, 30, 50, 30, NS_MS(10) }, 1 * MB, 0, 0, 0 },
-	{ "bigwin", { 14, 5, 5, 5, 5, NS_MS(20) }, 8 * MB, 1, 1, 1 * MB },
+	{ "clean", { 1, 0, 0, 0, 0, NS_MS(1) }, 4 * MB, 1, 1, 0, 0 },
+	{ "clean-nodelay", { 2, 0, 0, 0, 0, 0 }, 4 * MB, 1, 1, 0, 0 },
+	{ "loss1", { 3, 10, 0, 0, 0, NS_MS(1) }, 4 * MB, 1, 1, 0, 0 },
+	{ "loss3-sack", { 4, 30, 0, 0, 0, NS_MS(5) }, 4 * MB, 1, 1, 256 << 10, 0 },
+	{ "loss3-nosack", { 5, 30, 0, 0, 0, NS_MS(5) }, 2 * MB, 0, 1, 0, 0 },
+	{ "loss5-plain", { 6, 50, 0, 0, 0, NS_MS(2) }, 2 * MB, 0, 0, 0, 0 },
+	{ "dup2", { 7, 0, 20, 0, 0, NS_MS(1) }, 4 * MB, 1, 1, 0, 0 },
+	{ "reorder5", { 8, 0, 0, 50, 0, NS_MS(1) }, 4 * MB, 1, 1, 0, 0 },
+	{ "corrupt2", { 9, 0, 0, 0, 20, NS_MS(1) }, 4 * MB, 1, 1, 0, 0 },
+	{ "mixed", { 10, 20, 20, 20, 20, NS_MS(2) }, 4 * MB, 1, 1, 0, 0 },
+	{ "mixed-nosack", { 11, 20, 20, 20, 20, NS_MS(2) }, 2 * MB, 0, 1, 0, 0 },
+	{ "harsh", { 12, 100, 30, 50, 30, NS_MS(10) }, 1 * MB, 1, 1, 0, 0 },
+	{ "harsh-plain", { 13, 100, 30, 50, 30, NS_MS(10) }, 1 * MB, 0, 0, 0, 0 },
+	{ "bigwin", { 14, 5, 5, 5, 5, NS_MS(20) }, 8 * MB, 1, 1, 1 * MB, 0 },
+	/*
+	 * A reader that lets the buffer fill: the sender stops before a
+	 * window smaller than a segment, and when the reader empties the
+	 * buffer its window update may be lost.  The sender must probe
+	 * (persist) instead of waiting for an update that never comes.
+	 */
+	/*
+	 * Heavy loss at the end of a short transfer: a retransmission
+	 * timeout resends the first unacknowledged segment (and clears
+	 * TF_SENTFIN) while an ACK of everything, FIN included, is on
+	 * its way; that ACK used to trip the send buffer's assertion.
+	 */
+	{ "late-fin-ack", { 104, 150, 30, 80, 0, NS_MS(2) }, 128 << 10, 1, 1,
+	    0, 0 },
+	{ "lazy-reader", { 15, 100, 0, 0, 0, NS_MS(1) }, 1 * MB, 1, 1,
+	    64 << 10, (64 << 10) - 1448 },
 };
 
 static uint8_t
@@ -61,6 +78,7 @@ struct xfer {
 	struct proc	*pa, *pb;
 	int		 afd, bfd, lfd;
 	uint32_t	 total, sent, rcvd;
+	uint32_t	 lazy;		/* the row's lazy threshold */
 	bool		 shut, eof, bad;
 };
 
@@ -96,6 +114,14 @@ xfer_step(void *arg)
 		x->shut = true;
 	}
 	while (x->bfd >= 0 && !x->eof) {
+		int avail = 0;
+
+		/* A lazy reader waits for a nearly full buffer (or the end
+		 * of the stream, which the last bytes may never fill). */
+		if (x->lazy > 0 && x->rcvd + x->lazy < x->total &&
+		    ksys_ioctl(x->pb, x->bfd, KFIONREAD, &avail) == 0 &&
+		    (uint32_t)avail < x->lazy)
+			break;
 		error = ksys_read(x->pb, x->bfd, buf, sizeof(buf), &done);
 		if (error == EAGAIN)
 			break;
@@ -189,6 +215,7 @@ START_TEST(test_xfer)
 	}
 	memset(&x, 0, sizeof(x));
 	x.total = r->bytes;
+	x.lazy = r->lazy;
 	x.bfd = -1;
 	ck_assert_int_eq(proc_create(a->fn_ns, &x.pa), 0);
 	ck_assert_int_eq(proc_create(b->fn_ns, &x.pb), 0);
