@@ -10,3 +10,14 @@ tools_rump_server_rump_server_SOURCES += \
 EXTRA_DIST += bench/scale_bench.sh bench/SCALE-REPORT.md
 TESTS += tests/scenario/scale_chain.sh
 dist_check_SCRIPTS += tests/scenario/scale_chain.sh
+
+# Unit test: configuration lines against a kernel in the test process.
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_rs_config
+TESTS += tests/unit/test_rs_config
+UNIT_TESTS += tests/unit/test_rs_config
+tests_unit_test_rs_config_SOURCES = tests/unit/test_rs_config.c \
+	tools/rump_server/rs_config.c
+tests_unit_test_rs_config_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_rs_config_LDADD = librumpnet.la $(CHECK_LIBS)
+endif

@@ -308,7 +308,7 @@ static int
 rs_cmd_route(int argc, char **argv, char *err, size_t errlen)
 {
 	struct rump_rtreq rtr;
-	int family = RS_AF_INET, plen, i = 2, error;
+	int family = RS_AF_INET, plen, gwplen, i = 2, error;
 	uint8_t gw[RUMP_ADDRSIZE];
 
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
@@ -333,8 +333,8 @@ rs_cmd_route(int argc, char **argv, char *err, size_t errlen)
 	} else if (plen < 0) {
 		plen = family == RS_AF_INET ? 32 : 128;
 	}
-	if (rs_parse_prefix(argv[i + 1], family, gw, &error) != 0 ||
-	    error != -1)
+	if (rs_parse_prefix(argv[i + 1], family, gw, &gwplen) != 0 ||
+	    gwplen != -1)
 		return rs_err(err, errlen, "route add: bad gateway %s",
 		    argv[i + 1]);
 	rtr.rtr_plen = (uint8_t)plen;
