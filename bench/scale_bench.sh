@@ -145,7 +145,7 @@ rn_prepare()
 # rn_up VARIANT N DIR: boot the chain; per-node times (µs) in DIR/pernode.
 rn_up()
 {
-	local v=$1 n=$2 d=$3 i t0 t1 line
+	local v=$1 n=$2 d=$3 i t0 t1 line pids
 	case $v in
 	conf)
 		for i in $(seq 1 "$n"); do
@@ -157,10 +157,14 @@ rn_up()
 		done ;;
 	conf-par)
 		# Every node at once; each parent returns once configured.
+		pids=""
 		for i in $(seq 1 "$n"); do
 			"$SERVER" -c "$d/n$i.conf" $LIBS "unix://$d/n$i" &
+			pids="$pids $!"
 		done
-		wait || return 1 ;;
+		for i in $pids; do
+			wait "$i" || return 1
+		done ;;
 	tools)
 		for i in $(seq 1 "$n"); do
 			t0=${EPOCHREALTIME/./}

@@ -348,6 +348,16 @@ rs_cmd_route(int argc, char **argv, char *err, size_t errlen)
 
 /* ------------------------------------------------------------ lines */
 
+/* The commands, by their first word. */
+static const struct rs_cmd {
+	const char	*rc_name;
+	int		(*rc_fn)(int, char **, char *, size_t);
+} rs_cmds[] = {
+	{ "sysctl", rs_cmd_sysctl },
+	{ "ifconfig", rs_cmd_ifconfig },
+	{ "route", rs_cmd_route },
+};
+
 int
 rs_config_line(char *line, char *err, size_t errlen)
 {
@@ -362,12 +372,9 @@ rs_config_line(char *line, char *err, size_t errlen)
 	}
 	if (argc == 0 || argv[0][0] == '#')
 		return 0;
-	if (strcmp(argv[0], "sysctl") == 0)
-		return rs_cmd_sysctl(argc, argv, err, errlen);
-	if (strcmp(argv[0], "ifconfig") == 0)
-		return rs_cmd_ifconfig(argc, argv, err, errlen);
-	if (strcmp(argv[0], "route") == 0)
-		return rs_cmd_route(argc, argv, err, errlen);
+	for (size_t i = 0; i < sizeof(rs_cmds) / sizeof(rs_cmds[0]); i++)
+		if (strcmp(argv[0], rs_cmds[i].rc_name) == 0)
+			return (*rs_cmds[i].rc_fn)(argc, argv, err, errlen);
 	return rs_err(err, errlen, "unknown command '%s' (sysctl, ifconfig, "
 	    "route)", argv[0]);
 }
