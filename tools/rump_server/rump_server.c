@@ -2,7 +2,7 @@
  * rump_server -- boot a rumpnet kernel and serve it to librumpclient
  * programs (the rump.* tools) at a unix:// or loopback tcp:// URL.
  *
- *	rump_server [-sv] [-l component]... URL
+ *	rump_server [-sv] [-c file] [-l component]... URL
  *
  * With -l options the kernel starts only the listed components (no
  * IPv6 without -lrumpnet_netinet6, as on NetBSD); without any, it
@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "rumpnet/rump.h"
+#include "tools/rump_server/rs_config.h"
 #include "tools/rump_server/sp_server.h"
 
 /*
@@ -62,7 +63,8 @@ rs_fail(const char *fmt, ...)
 static void __attribute__((__noreturn__))
 rs_usage(void)
 {
-	fprintf(stderr, "usage: rump_server [-sv] [-l component]... URL\n"
+	fprintf(stderr, "usage: rump_server [-sv] [-c file] [-l component]... "
+	    "URL\n"
 	    "  URL: unix://PATH or tcp://127.0.0.1:PORT\n");
 	exit(1);
 }
@@ -175,13 +177,18 @@ main(int argc, char **argv)
 	/* The -l arguments, NULL-terminated; there are fewer than argc. */
 	const char **comps;
 	int ncomps = 0;
+	/* -c: commands applied before the first client is served. */
+	const char *cfgfile = NULL;
 
 	if ((comps = calloc((size_t)argc + 1, sizeof(*comps))) == NULL)
 		rs_fail("out of memory");
 
 	memset(&srv, 0, sizeof(srv));
-	while ((ch = getopt(argc, argv, "l:sv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:l:sv")) != -1) {
 		switch (ch) {
+		case 'c':
+			cfgfile = optarg;
+			break;
 		case 'l':
 			if (rs_component_ok(optarg) != 0)
 				rs_fail("unknown component -l %s (known: "
@@ -225,6 +232,11 @@ main(int argc, char **argv)
 		rs_fail("rump_init: %s", strerror(rv));
 	}
 	free(comps);
+	if (cfgfile != NULL && rs_config_file(cfgfile, err, sizeof(err)) != 0) {
+		if (srv.s_url.u_unix)
+			(void)unlink(srv.s_url.u_path);
+		rs_fail("-c %s", err);
+	}
 	pthread_mutex_init(&srv.s_mtx, NULL);
 	pthread_cond_init(&srv.s_cv, NULL);
 	if (!foreground)
