@@ -16,9 +16,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -89,6 +91,25 @@ listen6(uint16_t port)
 	return fd;
 }
 
+/* Wait (up to 10 s) until fd has 'want' bytes to read, or its peer's
+ * end of stream (want 0). */
+static void
+await_input(int fd, int want)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int i, n = 0;
+
+	for (i = 0; i < 200; i++) {
+		if (rump_sys_poll(&pfd, 1, 50) < 0)
+			die("poll");
+		if (want == 0 ? pfd.revents != 0 :
+		    rump_sys_ioctl(fd, FIONREAD, &n) == 0 && n >= want)
+			return;
+	}
+	errno = ETIMEDOUT;
+	die("input");
+}
+
 int
 main(void)
 {
@@ -108,6 +129,8 @@ main(void)
 		die("accept");
 	if (rump_sys_shutdown(c2, SHUT_WR) != 0)
 		die("shutdown");
+	await_input(afd, 5);	/* Recv-Q 5 */
+	await_input(a2, 0);	/* the FIN arrived: CLOSE_WAIT */
 	(void)listen6(7002);
 	(void)sock4(SOCK_DGRAM, "198.51.100.1", 7003);
 	(void)sock4(SOCK_DGRAM, "0.0.0.0", 7004);
