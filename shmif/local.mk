@@ -25,7 +25,8 @@ bin_PROGRAMS += tools/shmif_pcap2bus/shmif_pcap2bus
 tools_shmif_pcap2bus_shmif_pcap2bus_SOURCES = \
 	tools/shmif_pcap2bus/shmif_pcap2bus.c \
 	$(SHMIF_TOOL_SOURCES)
-tools_shmif_pcap2bus_shmif_pcap2bus_LDADD = libshmifbus.la $(PCAP_LIBS)
+tools_shmif_pcap2bus_shmif_pcap2bus_LDADD = libshmifbus.la librumpuser.la \
+	$(PCAP_LIBS)
 
 dist_man_MANS += man/shmif_dumpbus.1 man/shmif_pcap2bus.1
 
@@ -86,5 +87,16 @@ clean-shmif-fuzz:
 # to read them in bench/BUS-REPORT.md.
 noinst_PROGRAMS += bench/bus_bench
 bench_bus_bench_SOURCES = bench/bus_bench.c $(SHMIF_TOOL_SOURCES)
-bench_bus_bench_LDADD = libshmifbus.la
+bench_bus_bench_LDADD = libshmifbus.la librumpuser.la
 EXTRA_DIST += bench/bus_bench.sh bench/BUS-REPORT.md
+
+# Bus faults: a lock holder killed with the lock held (bus_lockhold is
+# the holder), nodes killed mid-transfer, a saturated bus of 8 nodes.
+check_PROGRAMS += tests/scenario/bus_lockhold
+tests_scenario_bus_lockhold_SOURCES = tests/scenario/bus_lockhold.c \
+	$(SHMIF_TOOL_SOURCES)
+tests_scenario_bus_lockhold_LDADD = libshmifbus.la librumpuser.la
+SHMIF_FAULT_TESTS = \
+	tests/scenario/bus_lockbreak.sh
+TESTS += $(SHMIF_FAULT_TESTS)
+dist_check_SCRIPTS += $(SHMIF_FAULT_TESTS)
