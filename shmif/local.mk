@@ -97,6 +97,9 @@ tests_scenario_bus_lockhold_SOURCES = tests/scenario/bus_lockhold.c \
 	$(SHMIF_TOOL_SOURCES)
 tests_scenario_bus_lockhold_LDADD = libshmifbus.la librumpuser.la
 SHMIF_FAULT_TESTS = \
-	tests/scenario/bus_lockbreak.sh
+	tests/scenario/bus_lockbreak.sh \
+	tests/scenario/overload_bus.sh \
+	tests/scenario/bus_nodekill.sh
 TESTS += $(SHMIF_FAULT_TESTS)
 dist_check_SCRIPTS += $(SHMIF_FAULT_TESTS)
+EXTRA_DIST += tests/scenario/bus_lib.sh
