@@ -24,6 +24,8 @@ tools_shmif_dumpbus_shmif_dumpbus_LDADD = libshmifbus.la librumpuser.la \
 bin_PROGRAMS += tools/shmif_pcap2bus/shmif_pcap2bus
 tools_shmif_pcap2bus_shmif_pcap2bus_SOURCES = \
 	tools/shmif_pcap2bus/shmif_pcap2bus.c \
+	tools/shmif_pcap2bus/capture.c \
+	tools/shmif_pcap2bus/capture.h \
 	$(SHMIF_TOOL_SOURCES)
 tools_shmif_pcap2bus_shmif_pcap2bus_LDADD = libshmifbus.la librumpuser.la \
 	$(PCAP_LIBS)
