@@ -101,7 +101,11 @@ tests_scenario_bus_lockhold_LDADD = libshmifbus.la librumpuser.la
 SHMIF_FAULT_TESTS = \
 	tests/scenario/bus_lockbreak.sh \
 	tests/scenario/overload_bus.sh \
-	tests/scenario/bus_nodekill.sh
+	tests/scenario/bus_nodekill.sh \
+	tests/scenario/hostile_frames.sh
 TESTS += $(SHMIF_FAULT_TESTS)
 dist_check_SCRIPTS += $(SHMIF_FAULT_TESTS)
-EXTRA_DIST += tests/scenario/bus_lib.sh
+EXTRA_DIST += tests/scenario/bus_lib.sh tests/scenario/hostile_frames.py
+check_PROGRAMS += tests/scenario/hostile_listen
+tests_scenario_hostile_listen_SOURCES = tests/scenario/hostile_listen.c
+tests_scenario_hostile_listen_LDADD = librumpclient.la
