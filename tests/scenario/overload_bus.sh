@@ -29,7 +29,18 @@ for k in 1 2 3 4; do
 	eval rxpid$k=\$xfer_pid
 done
 gen0=$(bus_gen busy.bus)
-kill -STOP "$obspid"
+# Stop it outside the bus lock: a stopped holder is alive, so nobody
+# would break its lock.
+i=0
+while :; do
+	kill -STOP "$obspid"
+	"$DUMPBUS" -h busy.bus > hdr.txt 2>&1
+	grep -q "holder: pid $obspid\$" hdr.txt || break
+	kill -CONT "$obspid"
+	i=$((i + 1))
+	[ $i -gt 100 ] && fail "observer always holds the bus lock"
+	sleep 0.01
+done
 for k in 1 2 3 4; do
 	xfer_tx tx$k busy.bus 198.51.100.$((2 * k - 1))/24 \
 	    198.51.100.$((2 * k)) "$BYTES"
