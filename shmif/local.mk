@@ -39,7 +39,7 @@ TESTS += tests/unit/test_shmif_bus
 UNIT_TESTS += tests/unit/test_shmif_bus
 tests_unit_test_shmif_bus_SOURCES = tests/unit/test_shmif_bus.c
 tests_unit_test_shmif_bus_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_unit_test_shmif_bus_LDADD = libshmifbus.la $(CHECK_LIBS)
+tests_unit_test_shmif_bus_LDADD = libshmifbus.la librumpuser.la $(CHECK_LIBS)
 endif
 
 # Scenario tests: the tools as a user runs them.

@@ -16,7 +16,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "rumpuser/rumpuser_proc.h"
 #include "shmif/shmif_bus.h"
 #include "tests/unit/unit.h"
 
@@ -1063,6 +1066,31 @@ START_TEST(test_lock_break_in_lock)
 }
 END_TEST
 
+/*
+ * The host's answer the drivers use: we exist; a child that exited is
+ * gone as soon as it is a zombie, and after it is reaped.
+ */
+START_TEST(test_proc_alive)
+{
+	pid_t pid;
+	int status, i;
+
+	ck_assert(rumpuser_proc_alive(rumpuser_proc_self()));
+	ck_assert_uint_eq(rumpuser_proc_self(), (uint32_t)getpid());
+	ck_assert(rumpuser_proc_alive(0));	/* not a pid: never dead */
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	/* Not reaped yet: a zombie, which will never release a lock. */
+	for (i = 0; i < 2000 && rumpuser_proc_alive((uint32_t)pid); i++)
+		usleep(1000);
+	ck_assert(!rumpuser_proc_alive((uint32_t)pid));
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(!rumpuser_proc_alive((uint32_t)pid));
+}
+END_TEST
+
 /* Write a frame without publishing it: a writer killed half way. */
 static void
 append_unpublished(struct shmif_mem *mem, uint32_t len, uint32_t seq)
@@ -1524,6 +1552,7 @@ shmif_bus_suite(void)
 	tcase_add_test(tc, test_lock_trybreak);
 	tcase_add_test(tc, test_lock_break_in_lock);
 	tcase_add_test(tc, test_lock_break_half_written);
+	tcase_add_test(tc, test_proc_alive);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("writer");
