@@ -334,11 +334,12 @@ shmif_rcvthread(void *arg)
 	while (__atomic_load_n(&sc->sc_running, __ATOMIC_ACQUIRE)) {
 		unsigned n = 0;
 		bool caughtup = false;
+		uint64_t breaks;
 		int rv;
 
-		uint64_t breaks = __atomic_load_n(&sc->sc_bus.sb_breaks,
+		/* A lock broken while reading is published even if idle. */
+		breaks = __atomic_load_n(&sc->sc_bus.sb_breaks,
 		    __ATOMIC_RELAXED);
-
 		rv = shmif_cursor_read(&sc->sc_bus, &sc->sc_cursor, rf,
 		    SHMIF_RXBATCH, &n, &caughtup);
 		if (n > 0 || rv != SHMIF_OK || breaks !=
