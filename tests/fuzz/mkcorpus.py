@@ -7,7 +7,10 @@
 # Frame seeds follow fuzz_frame.c's input format: a control byte, then
 # frames as a 2-byte big-endian length and the bytes.  The node under
 # test is 02:00:00:00:00:01, 198.51.100.1, 2001:db8::1; sockets listen
-# on port 7.  Seeds are small on purpose: the fuzzer grows them.
+# on port 7.  Seeds are small on purpose: the fuzzer grows them.  The
+# files named by a SHA-1 are inputs the fuzzers found (libFuzzer's
+# -merge=1 kept only those that add coverage); make check replays them
+# all.
 import os
 import struct
 import sys
