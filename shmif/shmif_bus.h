@@ -32,7 +32,10 @@
  * over with a compare-and-swap from (1, dead id) to (1, own id): of
  * several waiters exactly one wins, the others keep waiting on the new
  * holder.  A holder id of 0 (a NetBSD node, whose 32-bit CAS leaves the
- * word as it finds it -- 0 after our release) is never broken.  Breaking
+ * word as it finds it -- 0 after our release) is never broken.  (Its
+ * 32-bit CAS and our 64-bit one are locked read-modify-writes of the
+ * same naturally aligned bytes, atomic with respect to each other on the
+ * hosts this runs on, x86-64 and AArch64.)  Breaking
  * needs nothing repaired: writers publish a record (shm_last, shm_gen)
  * only after all of its bytes are in the ring, and retire old records
  * before overwriting them, so a holder killed anywhere leaves the
