@@ -19,3 +19,6 @@ tests_unit_test_shmif_if_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_shmif_if_LDADD = libshmifkern.la libshmifbus.la \
 	libnetstack.la librumpuser.la $(CHECK_LIBS)
 endif
+
+# Process hypercalls for the bus lock's holder record.
+librumpuser_la_SOURCES += rumpuser/rumpuser_proc.c rumpuser/rumpuser_proc.h

@@ -22,6 +22,7 @@
 #include "shmif/if_shmif.h"
 #include "shmif/shmif_bus.h"
 #include "rumpnet/rump_net.h"
+#include "rumpuser/rumpuser_proc.h"
 
 #define SHMIF_RXBATCH	16	/* frames per bus-lock hold and kernel entry */
 #define SHMIF_WAIT_MS	1000	/* watch wait timeout (safety net only) */
@@ -41,12 +42,14 @@ enum shmif_stat {
 	SHMIF_STAT_RXLOST,	/* estimated frames lost to overruns */
 	SHMIF_STAT_RXBADREC,	/* records < 14 or > 1514 bytes skipped */
 	SHMIF_STAT_WAKEUPS,	/* wakeup writes done */
+	SHMIF_STAT_LOCKBREAKS,	/* bus locks taken from dead holders */
 	SHMIF_NSTATS
 };
 
 static const char *const shmif_statnames[SHMIF_NSTATS] = {
 	"txframes", "txbad", "txerr", "rxframes", "rxown", "rxfiltered",
 	"rxnomem", "rxoverruns", "rxlost", "rxbadrec", "wakeups",
+	"lockbreaks",
 };
 
 struct shmif_sc {
@@ -69,6 +72,7 @@ struct shmif_sc {
 	uint64_t		 sc_seenresyncs; /* receive thread private */
 	uint64_t		 sc_seenlost;	/* receive thread private */
 	uint64_t		 sc_seenbad;	/* receive thread private */
+	uint64_t		 sc_seengiant;	/* receive thread private */
 
 	uint64_t		 sc_stats[SHMIF_NSTATS]; /* [K] */
 	struct ether_offload	 sc_offload;	/* [K] sw offload emulation */
@@ -100,9 +104,47 @@ shmif_wakeup(void *arg)
 	    __ATOMIC_RELAXED);
 }
 
+static uint32_t
+shmif_self(void *arg)
+{
+	(void)arg;
+	return rumpuser_proc_self();
+}
+
+static bool
+shmif_alive(void *arg, uint32_t holder)
+{
+	(void)arg;
+	return rumpuser_proc_alive(holder);
+}
+
+/*
+ * Bus lock holders are recorded as process ids and the locks of dead
+ * ones are broken (shmif_bus.h), unless RUMP_SHMIF_LOCKBREAK=0: then
+ * this node records itself as holder 0, as a NetBSD node does, and never
+ * breaks a lock -- for buses shared across pid namespaces.
+ */
+static const struct shmif_hostops shmif_hostops_nobreak = {
+	.sho_backoff = shmif_backoff,
+	.sho_wakeup = shmif_wakeup,
+};
+
+static const struct shmif_hostops *
+shmif_choose_hostops(void)
+{
+	char buf[8];
+
+	if (rumpuser_getparam("RUMP_SHMIF_LOCKBREAK", buf, sizeof(buf)) ==
+	    0 && strcmp(buf, "0") == 0)
+		return &shmif_hostops_nobreak;
+	return &shmif_hostops;
+}
+
 static const struct shmif_hostops shmif_hostops = {
 	.sho_backoff = shmif_backoff,
 	.sho_wakeup = shmif_wakeup,
+	.sho_self = shmif_self,
+	.sho_alive = shmif_alive,
 };
 
 /* A non-empty file must start with the bus magic (or zeros). */
@@ -155,8 +197,8 @@ shmif_bus_open(struct shmif_sc *sc, const char *path)
 	if ((rv = rumpuser_filemmap(fd, SHMIF_BUSSIZE, &mem)) != 0)
 		goto fail_fd;
 	sc->sc_fd = fd;
-	rv = shmif_bus_attach(&sc->sc_bus, mem, SHMIF_BUSSIZE, &shmif_hostops,
-	    sc);
+	rv = shmif_bus_attach(&sc->sc_bus, mem, SHMIF_BUSSIZE,
+	    shmif_choose_hostops(), sc);
 	if (rv != SHMIF_OK) {
 		kprintf("%s: %s: %s\n", sc->sc_if->if_xname, path,
 		    shmif_strerror(rv));
@@ -210,6 +252,14 @@ shmif_wants(const struct shmif_sc *sc, const uint8_t *frame, bool *promisc)
 	return false;
 }
 
+/* The bus handle counts lock breaks atomically; publish the count. */
+static void
+shmif_account_breaks(struct shmif_sc *sc)
+{
+	sc->sc_stats[SHMIF_STAT_LOCKBREAKS] =
+	    __atomic_load_n(&sc->sc_bus.sb_breaks, __ATOMIC_RELAXED);
+}
+
 /* Fold the cursor's cumulative counters into the interface counters. */
 static void
 shmif_rx_account(struct shmif_sc *sc)
@@ -221,6 +271,16 @@ shmif_rx_account(struct shmif_sc *sc)
 	    sc->sc_seenresyncs;
 	sc->sc_stats[SHMIF_STAT_RXLOST] += c->sc_lost - sc->sc_seenlost;
 	sc->sc_stats[SHMIF_STAT_RXBADREC] += bad - sc->sc_seenbad;
+	/*
+	 * The interface counters show them too: frames lost to an overrun
+	 * are input drops, records above 1514 bytes (no writer makes them)
+	 * input errors.  Short ones are not: a fresh bus starts with a
+	 * zero-length record that a reader may step over.
+	 */
+	IF_STAT_ADD(sc->sc_if, IF_STAT_IQDROPS, c->sc_lost - sc->sc_seenlost);
+	IF_STAT_ADD(sc->sc_if, IF_STAT_IERRORS, c->sc_giant - sc->sc_seengiant);
+	sc->sc_seengiant = c->sc_giant;
+	shmif_account_breaks(sc);
 	sc->sc_seenresyncs = c->sc_resyncs;
 	sc->sc_seenlost = c->sc_lost;
 	sc->sc_seenbad = bad;
@@ -274,11 +334,16 @@ shmif_rcvthread(void *arg)
 	while (__atomic_load_n(&sc->sc_running, __ATOMIC_ACQUIRE)) {
 		unsigned n = 0;
 		bool caughtup = false;
+		uint64_t breaks;
 		int rv;
 
+		/* A lock broken while reading is published even if idle. */
+		breaks = __atomic_load_n(&sc->sc_bus.sb_breaks,
+		    __ATOMIC_RELAXED);
 		rv = shmif_cursor_read(&sc->sc_bus, &sc->sc_cursor, rf,
 		    SHMIF_RXBATCH, &n, &caughtup);
-		if (n > 0 || rv != SHMIF_OK) {
+		if (n > 0 || rv != SHMIF_OK || breaks !=
+		    __atomic_load_n(&sc->sc_bus.sb_breaks, __ATOMIC_RELAXED)) {
 			klock_enter(&ns->ns_klock);
 			shmif_rx_deliver(sc, rf, n);
 			if (rv != SHMIF_OK)
@@ -347,6 +412,7 @@ shmif_send_list(struct shmif_sc *sc, struct mbuf *list)
 			m_freem(m);
 		}
 	}
+	shmif_account_breaks(sc);
 	return error;
 }
 
@@ -389,6 +455,7 @@ shmif_init(struct ifnet *ifp)
 	sc->sc_seenresyncs = sc->sc_cursor.sc_resyncs;
 	sc->sc_seenlost = sc->sc_cursor.sc_lost;
 	sc->sc_seenbad = sc->sc_cursor.sc_short + sc->sc_cursor.sc_giant;
+	sc->sc_seengiant = sc->sc_cursor.sc_giant;
 	__atomic_store_n(&sc->sc_running, true, __ATOMIC_RELEASE);
 	rv = rumpuser_thread_create(shmif_rcvthread, sc, ifp->if_xname,
 	    &sc->sc_rcvthr);

@@ -24,8 +24,11 @@ tools_shmif_dumpbus_shmif_dumpbus_LDADD = libshmifbus.la librumpuser.la \
 bin_PROGRAMS += tools/shmif_pcap2bus/shmif_pcap2bus
 tools_shmif_pcap2bus_shmif_pcap2bus_SOURCES = \
 	tools/shmif_pcap2bus/shmif_pcap2bus.c \
+	tools/shmif_pcap2bus/capture.c \
+	tools/shmif_pcap2bus/capture.h \
 	$(SHMIF_TOOL_SOURCES)
-tools_shmif_pcap2bus_shmif_pcap2bus_LDADD = libshmifbus.la $(PCAP_LIBS)
+tools_shmif_pcap2bus_shmif_pcap2bus_LDADD = libshmifbus.la librumpuser.la \
+	$(PCAP_LIBS)
 
 dist_man_MANS += man/shmif_dumpbus.1 man/shmif_pcap2bus.1
 
@@ -36,7 +39,7 @@ TESTS += tests/unit/test_shmif_bus
 UNIT_TESTS += tests/unit/test_shmif_bus
 tests_unit_test_shmif_bus_SOURCES = tests/unit/test_shmif_bus.c
 tests_unit_test_shmif_bus_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_unit_test_shmif_bus_LDADD = libshmifbus.la $(CHECK_LIBS)
+tests_unit_test_shmif_bus_LDADD = libshmifbus.la librumpuser.la $(CHECK_LIBS)
 endif
 
 # Scenario tests: the tools as a user runs them.
@@ -86,5 +89,23 @@ clean-shmif-fuzz:
 # to read them in bench/BUS-REPORT.md.
 noinst_PROGRAMS += bench/bus_bench
 bench_bus_bench_SOURCES = bench/bus_bench.c $(SHMIF_TOOL_SOURCES)
-bench_bus_bench_LDADD = libshmifbus.la
+bench_bus_bench_LDADD = libshmifbus.la librumpuser.la
 EXTRA_DIST += bench/bus_bench.sh bench/BUS-REPORT.md
+
+# Bus faults: a lock holder killed with the lock held (bus_lockhold is
+# the holder), nodes killed mid-transfer, a saturated bus of 8 nodes.
+check_PROGRAMS += tests/scenario/bus_lockhold
+tests_scenario_bus_lockhold_SOURCES = tests/scenario/bus_lockhold.c \
+	$(SHMIF_TOOL_SOURCES)
+tests_scenario_bus_lockhold_LDADD = libshmifbus.la librumpuser.la
+SHMIF_FAULT_TESTS = \
+	tests/scenario/bus_lockbreak.sh \
+	tests/scenario/overload_bus.sh \
+	tests/scenario/bus_nodekill.sh \
+	tests/scenario/hostile_frames.sh
+TESTS += $(SHMIF_FAULT_TESTS)
+dist_check_SCRIPTS += $(SHMIF_FAULT_TESTS)
+EXTRA_DIST += tests/scenario/bus_lib.sh tests/scenario/hostile_frames.py
+check_PROGRAMS += tests/scenario/hostile_listen
+tests_scenario_hostile_listen_SOURCES = tests/scenario/hostile_listen.c
+tests_scenario_hostile_listen_LDADD = librumpclient.la

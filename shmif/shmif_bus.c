@@ -13,8 +13,11 @@
  *    returned offset is then the length of the second part.
  *
  * Writers (one record per frame, bus lock held):
- *    shm_last = next(shm_last); write header and frame at shm_last;
- *    shm_gen += 1 if any part of that write wrapped.
+ *    off = next(shm_last); write header and frame at off; then publish:
+ *    shm_last = off, and shm_gen += 1 if any part of that write wrapped.
+ * (NetBSD moves shm_last first; publishing last is invisible to anyone
+ * who takes the lock, and leaves the ring intact for a breaker if the
+ * writer is killed half way.)
  * Before each part of a write covering [off, off + len) is copied, the
  * records it overwrites are retired: while off <= shm_first + 24 and
  * off + len > shm_first, shm_first = next(shm_first).  When the part ends
@@ -154,18 +157,93 @@ shmif_load_magic(const struct shmif_mem *mem)
 #define SHMIF_CPU_RELAX()	do { } while (0)
 #endif
 
+/*
+ * The lock word pair as one 64-bit value, built through the union so that
+ * the 32-bit halves land where struct shmif_mem has them in either byte
+ * order.
+ */
+static uint64_t
+shmif_lockpair(uint32_t lock, uint32_t holder)
+{
+	union {
+		struct {
+			uint32_t l, h;
+		} s;
+		uint64_t w;
+	} u = { .s = { lock, holder } };
+
+	return u.w;
+}
+
+static void
+shmif_lockpair_split(uint64_t w, uint32_t *lockp, uint32_t *holderp)
+{
+	union {
+		struct {
+			uint32_t l, h;
+		} s;
+		uint64_t w;
+	} u = { .w = w };
+
+	*lockp = u.s.l;
+	*holderp = u.s.h;
+}
+
+void
+shmif_bus_lockstate(const struct shmif_mem *mem, uint32_t *lockp,
+    uint32_t *holderp)
+{
+	shmif_lockpair_split(__atomic_load_n(&mem->shm_lockword,
+	    __ATOMIC_SEQ_CST), lockp, holderp);
+}
+
 bool
 shmif_bus_trylock(struct shmif_bus *sb)
 {
-	uint32_t expect = 0;
+	uint64_t expect, want = shmif_lockpair(1, sb->sb_self);
+	uint32_t lock, holder;
 
-	return __atomic_compare_exchange_n(&sb->sb_mem->shm_lock, &expect, 1,
-	    false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	expect = __atomic_load_n(&sb->sb_mem->shm_lockword, __ATOMIC_RELAXED);
+	shmif_lockpair_split(expect, &lock, &holder);
+	if (lock != 0)
+		return false;
+	/* Free: whatever holder word a 32-bit (NetBSD) release left. */
+	return __atomic_compare_exchange_n(&sb->sb_mem->shm_lockword, &expect,
+	    want, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+bool
+shmif_bus_trybreak(struct shmif_bus *sb)
+{
+	const struct shmif_hostops *ops = sb->sb_ops;
+	uint64_t expect;
+	uint32_t lock, holder;
+
+	if (ops->sho_alive == NULL)
+		return false;
+	expect = __atomic_load_n(&sb->sb_mem->shm_lockword, __ATOMIC_SEQ_CST);
+	shmif_lockpair_split(expect, &lock, &holder);
+	if (lock != 1 || holder == 0 || holder == sb->sb_self)
+		return false;
+	if (ops->sho_alive(sb->sb_arg, holder))
+		return false;
+	/*
+	 * Take it over rather than release it: of all the waiters that
+	 * found the same dead holder exactly one CAS succeeds, and nobody
+	 * can slip in between a release and a retake.
+	 */
+	if (!__atomic_compare_exchange_n(&sb->sb_mem->shm_lockword, &expect,
+	    shmif_lockpair(1, sb->sb_self), false, __ATOMIC_SEQ_CST,
+	    __ATOMIC_SEQ_CST))
+		return false;
+	__atomic_fetch_add(&sb->sb_breaks, 1, __ATOMIC_RELAXED);
+	return true;
 }
 
 void
 shmif_bus_lock(struct shmif_bus *sb)
 {
+	unsigned backoffs = 0;
 	int spins = 0;
 
 	while (!shmif_bus_trylock(sb)) {
@@ -181,10 +259,14 @@ shmif_bus_lock(struct shmif_bus *sb)
 			continue;
 		/*
 		 * The holder may be descheduled; spinning on would only
-		 * burn its CPU.  There is no timeout: a holder that died
-		 * wedges the bus (no owner is recorded, as in NetBSD).
+		 * burn its CPU.  Now and then check that it still exists:
+		 * a holder killed inside its critical section would wedge
+		 * the bus for ever.
 		 */
 		__atomic_fetch_add(&sb->sb_backoffs, 1, __ATOMIC_RELAXED);
+		if (++backoffs % SHMIF_BREAK_BACKOFFS == 0 &&
+		    shmif_bus_trybreak(sb))
+			return;
 		sb->sb_ops->sho_backoff(sb->sb_arg);
 		spins = 0;
 	}
@@ -193,8 +275,13 @@ shmif_bus_lock(struct shmif_bus *sb)
 bool
 shmif_bus_unlock(struct shmif_bus *sb)
 {
-	return __atomic_exchange_n(&sb->sb_mem->shm_lock, 0,
-	    __ATOMIC_SEQ_CST) == 1;
+	uint64_t old;
+	uint32_t lock, holder;
+
+	old = __atomic_exchange_n(&sb->sb_mem->shm_lockword,
+	    shmif_lockpair(0, 0), __ATOMIC_SEQ_CST);
+	shmif_lockpair_split(old, &lock, &holder);
+	return lock == 1;
 }
 
 /* -------------------------------------------------------------- attach */
@@ -220,8 +307,10 @@ shmif_bus_attach(struct shmif_bus *sb, void *mem, size_t len,
 	sb->sb_mem = bm;
 	sb->sb_ops = ops;
 	sb->sb_arg = arg;
+	sb->sb_self = ops->sho_self != NULL ? ops->sho_self(arg) : 0;
 	sb->sb_backoffs = 0;
 	sb->sb_corrupt = 0;
+	sb->sb_breaks = 0;
 	if (magic != 0)
 		return SHMIF_OK;
 
@@ -304,8 +393,9 @@ shmif_txframe_len(const struct shmif_txframe *tf)
 }
 
 int
-shmif_append_locked(struct shmif_mem *mem, const struct shmif_txframe *tf,
-    uint64_t sender)
+shmif_append_write_locked(struct shmif_mem *mem,
+    const struct shmif_txframe *tf, uint64_t sender,
+    struct shmif_pending *pendp)
 {
 	struct shmif_pkthdr sp;
 	uint32_t len, off;
@@ -325,7 +415,7 @@ shmif_append_locked(struct shmif_mem *mem, const struct shmif_txframe *tf,
 	 * phantom zero-length record at 0: the first header goes at 24.
 	 */
 	off = shmif_nextpkt(mem, mem->shm_last);
-	mem->shm_last = off;
+	pendp->pd_hdroff = off;
 
 	memset(&sp, 0, sizeof(sp));
 	sp.sp_len = len;
@@ -339,10 +429,37 @@ shmif_append_locked(struct shmif_mem *mem, const struct shmif_txframe *tf,
 		    tf->tf_segs[i].ss_len, &wrapped, &ok);
 		anywrap |= wrapped;
 	}
-	/* One generation per record that reached the end, however split. */
-	if (anywrap)
-		mem->shm_gen++;
+	pendp->pd_wrapped = anywrap;
 	return ok ? SHMIF_OK : SHMIF_ECORRUPT;
+}
+
+void
+shmif_append_publish_locked(struct shmif_mem *mem,
+    const struct shmif_pending *pend)
+{
+	/*
+	 * The record is whole: make it the newest.  One generation per
+	 * record that reached the end, however split.  Anyone who breaks
+	 * the lock of a writer killed before this point finds the old,
+	 * intact shm_last and shm_gen.
+	 */
+	mem->shm_last = pend->pd_hdroff;
+	if (pend->pd_wrapped)
+		mem->shm_gen++;
+}
+
+int
+shmif_append_locked(struct shmif_mem *mem, const struct shmif_txframe *tf,
+    uint64_t sender)
+{
+	struct shmif_pending pend;
+	int error;
+
+	error = shmif_append_write_locked(mem, tf, sender, &pend);
+	if (error != SHMIF_OK && error != SHMIF_ECORRUPT)
+		return error;
+	shmif_append_publish_locked(mem, &pend);
+	return error;
 }
 
 int
@@ -715,6 +832,7 @@ shmif_view_open(struct shmif_view *sv, const void *img, size_t len)
 	sv->sv_first = shmif_view_u32(sv, p + 16);
 	sv->sv_last = shmif_view_u32(sv, p + 20);
 	sv->sv_lock = shmif_view_u32(sv, p + 24);
+	sv->sv_holder = shmif_view_u32(sv, p + 28);
 	if (sv->sv_version == 3)
 		sv->sv_pkthdrsize = SHMIF_PKTHDRSIZE;
 	else if (sv->sv_version == 2)

@@ -22,6 +22,26 @@
  *   [a] accessed with atomic operations
  *   [I] set once when the bus is initialised
  *
+ * The lock and its holder: shm_lock and the word after it (spare in
+ * NetBSD's layout, which never reads it) form one naturally aligned 64-bit
+ * word.  This library takes the lock with one 64-bit compare-and-swap
+ * from (0, any) to (1, holder id) and releases it with one swap to
+ * (0, 0), so a holder id is never seen without the lock.  A waiter that
+ * has backed off SHMIF_BREAK_BACKOFFS times asks the host whether the
+ * recorded holder still exists (sho_alive); if not, it takes the lock
+ * over with a compare-and-swap from (1, dead id) to (1, own id): of
+ * several waiters exactly one wins, the others keep waiting on the new
+ * holder.  A holder id of 0 (a NetBSD node, whose 32-bit CAS leaves the
+ * word as it finds it -- 0 after our release) is never broken.  (Its
+ * 32-bit CAS and our 64-bit one are locked read-modify-writes of the
+ * same naturally aligned bytes, atomic with respect to each other on the
+ * hosts this runs on, x86-64 and AArch64.)  Breaking
+ * needs nothing repaired: writers publish a record (shm_last, shm_gen)
+ * only after all of its bytes are in the ring, and retire old records
+ * before overwriting them, so a holder killed anywhere leaves the
+ * published ring intact; its unpublished bytes lie past the end of the
+ * live records and the next write overwrites them.
+ *
  * All functions returning int return SHMIF_OK (0) or a positive
  * SHMIF_E* code; shmif_strerror() turns one into a message.  The kernel
  * driver maps SHMIF_ENOTBUS and SHMIF_ESWAPPED to ENOEXEC at attach time.
@@ -59,6 +79,7 @@
 #define SHMIF_FRAME_MIN		14u		/* an Ethernet header */
 #define SHMIF_FRAME_MAX		1514u		/* ETHERMTU + 14, no FCS */
 #define SHMIF_LOCK_SPINS	1001		/* failed CAS before backing off */
+#define SHMIF_BREAK_BACKOFFS	10	/* back-offs between holder checks */
 
 /*
  * The wakeup: after a batch of frames, a writer writes the 4-byte value
@@ -76,8 +97,13 @@ struct shmif_mem {
 	uint64_t shm_gen;	/* [B] times a written record reached the end */
 	uint32_t shm_first;	/* [B] oldest intact header; DATASIZE: none lost */
 	uint32_t shm_last;	/* [B] header of the newest record */
-	uint32_t shm_lock;	/* [a] 0 unlocked, 1 locked */
-	uint32_t shm_spare;	/* unused, 0 */
+	union {
+		struct {
+			uint32_t shm_lock;   /* [a] 0 unlocked, 1 locked */
+			uint32_t shm_holder; /* [a] holder id; 0: none/unknown */
+		};
+		uint64_t shm_lockword;	/* [a] the two as one atomic word */
+	};
 	uint8_t shm_data[];	/* SHMIF_DATASIZE bytes of ring */
 };
 
@@ -93,6 +119,7 @@ struct shmif_pkthdr {
 _Static_assert(sizeof(struct shmif_mem) == SHMIF_HDRSIZE, "bus header");
 _Static_assert(offsetof(struct shmif_mem, shm_gen) == 8, "shm_gen");
 _Static_assert(offsetof(struct shmif_mem, shm_lock) == 24, "shm_lock");
+_Static_assert(offsetof(struct shmif_mem, shm_holder) == 28, "shm_holder");
 _Static_assert(sizeof(struct shmif_pkthdr) == SHMIF_PKTHDRSIZE, "pkthdr");
 
 enum shmif_error {
@@ -118,10 +145,20 @@ const char *shmif_strerror(int error);
  * SHMIF_LOCK_SPINS failed attempts to take the bus lock.  sho_wakeup is
  * optional: when set, shmif_bus_send() calls it once after a batch, with
  * the lock released; it must do the wakeup write described above.
+ *
+ * sho_self and sho_alive are optional and go together.  sho_self returns
+ * the id this process records as lock holder: its process id, nonzero.
+ * sho_alive tells whether the holder id of another process still names
+ * a live process (a zombie counts as gone).  Process ids only mean
+ * something inside one pid namespace: every node of a bus must share
+ * one, or leave sho_alive unset (its locks are then never broken and it
+ * never breaks others').  Without sho_self the holder recorded is 0.
  */
 struct shmif_hostops {
 	void	(*sho_backoff)(void *arg);
 	void	(*sho_wakeup)(void *arg);
+	uint32_t (*sho_self)(void *arg);
+	bool	(*sho_alive)(void *arg, uint32_t holder);
 };
 
 /* A process's handle on an attached bus. */
@@ -129,8 +166,10 @@ struct shmif_bus {
 	struct shmif_mem *sb_mem;		/* [I] the mapping */
 	const struct shmif_hostops *sb_ops;	/* [I] */
 	void	*sb_arg;			/* [I] passed to sb_ops */
+	uint32_t sb_self;			/* [I] holder id we record */
 	uint64_t sb_backoffs;			/* [a] lock backoff sleeps */
 	uint64_t sb_corrupt;			/* [a] SHMIF_ECORRUPT events */
+	uint64_t sb_breaks;			/* [a] dead holders' locks taken */
 };
 
 /*
@@ -145,17 +184,32 @@ int	shmif_bus_attach(struct shmif_bus *sb, void *mem, size_t len,
 	    const struct shmif_hostops *ops, void *arg);
 
 /*
- * The bus lock: a CAS 0 -> 1 on shm_lock (sequentially consistent, so it
- * is a full barrier).  While the word is taken the waiter spins on plain
- * loads with a CPU pause hint, counting each as a failed attempt; after
- * SHMIF_LOCK_SPINS of them it calls sho_backoff() and starts again,
- * forever.  Never hold it across a blocking call.  trylock is a single
- * CAS.  unlock swaps in 0 and returns false if the word was not 1
- * (somebody broke the protocol).
+ * The bus lock: a CAS (0, any) -> (1, sb_self) on the lock word pair
+ * (sequentially consistent, so it is a full barrier).  While the word is
+ * taken the waiter spins on plain loads with a CPU pause hint, counting
+ * each as a failed attempt; after SHMIF_LOCK_SPINS of them it calls
+ * sho_backoff() and starts again.  Every SHMIF_BREAK_BACKOFFS back-offs
+ * it checks the recorded holder and breaks the lock of a dead one (see
+ * the top of this file), counting it in sb_breaks; otherwise it waits
+ * for ever, as NetBSD does.  Never hold it across a blocking call.
+ * trylock is a single CAS.  unlock swaps in (0, 0) and returns false if
+ * the lock was not taken (somebody broke the protocol).
  */
 void	shmif_bus_lock(struct shmif_bus *sb);
 bool	shmif_bus_trylock(struct shmif_bus *sb);
 bool	shmif_bus_unlock(struct shmif_bus *sb);
+
+/*
+ * One attempt to break the lock of a dead holder, as a waiter does:
+ * => true if we now hold the lock (it was taken from a holder sho_alive
+ *    says is gone; counted in sb_breaks), false otherwise (lock free,
+ *    holder 0, ourselves or alive, no sho_alive, or another waiter won).
+ */
+bool	shmif_bus_trybreak(struct shmif_bus *sb);
+
+/* The lock word and holder as they are now (no lock taken). */
+void	shmif_bus_lockstate(const struct shmif_mem *mem, uint32_t *lockp,
+	    uint32_t *holderp);
 
 /* ------------------------------------------------------------- writing */
 
@@ -179,7 +233,11 @@ struct shmif_txframe {
  * zero-length record at offset 0, so the first header lands at 24 --
  * records whose start is overwritten are retired from shm_first, and
  * shm_gen is incremented once if the record reached the end of the data
- * area.
+ * area.  It is done in two steps so that a writer killed half way leaves
+ * a consistent bus: shmif_append_write_locked() puts the record's bytes
+ * in the ring (retiring what they cover) and says where it ends in
+ * *pendp; shmif_append_publish_locked() then makes it visible by moving
+ * shm_last (and shm_gen) to it.  shmif_append_locked() does both.
  * => SHMIF_OK; SHMIF_EFRAMELEN for a frame outside 14..1514 bytes and
  *    SHMIF_ENOTBUS / SHMIF_EOFFSET for a clobbered header (nothing
  *    written); SHMIF_ECORRUPT if retiring old records did not terminate
@@ -187,6 +245,18 @@ struct shmif_txframe {
  */
 int	shmif_append_locked(struct shmif_mem *mem,
 	    const struct shmif_txframe *tf, uint64_t sender);
+
+/* A record written but not yet published. */
+struct shmif_pending {
+	uint32_t pd_hdroff;	/* where its header is */
+	bool	pd_wrapped;	/* it reached the end of the data area */
+};
+
+int	shmif_append_write_locked(struct shmif_mem *mem,
+	    const struct shmif_txframe *tf, uint64_t sender,
+	    struct shmif_pending *pendp);
+void	shmif_append_publish_locked(struct shmif_mem *mem,
+	    const struct shmif_pending *pend);
 
 /*
  * Send a batch: take the lock once, append every frame, release it, then
@@ -284,6 +354,7 @@ struct shmif_view {
 	uint32_t sv_version;
 	uint32_t sv_pkthdrsize;	/* 24 (v3) or 12 (v2) */
 	uint32_t sv_lock;
+	uint32_t sv_holder;	/* lock holder id, 0: none recorded */
 	uint64_t sv_gen;
 	uint32_t sv_first;	/* as stored: DATASIZE means "none lost" */
 	uint32_t sv_last;

@@ -216,6 +216,8 @@ void soqinsque_complete(struct socket *so);
 /* The embryonic connection failed: the protocol has already detached;
  * free the socket. */
 void soabort_embryonic(struct socket *so);
+/* The listener's oldest embryonic connection, or NULL if it has none. */
+struct socket *soq0_oldest(struct socket *head);
 /* The protocol is done with a socket whose descriptor is closed.
  * (It clears so_pcb; a socket still open is freed at its close.) */
 void sofree(struct socket *so);

@@ -385,6 +385,21 @@ soabort_embryonic(struct socket *so)
 	sofree_now(so);
 }
 
+struct socket *
+soq0_oldest(struct socket *head)
+{
+	struct socket_state *ss = socket_state(head->so_ns);
+	struct socket *oldest = NULL;
+	struct sockpriv *sp;
+
+	KASSERT(klock_held(&head->so_ns->ns_klock));
+	/* The list is newest first: the last match is the oldest. */
+	for (sp = ss->ss_sockets; sp != NULL; sp = sp->sp_next)
+		if (sp->sp_so.so_head == head && (sp->sp_flags & SP_INQ0))
+			oldest = &sp->sp_so;
+	return oldest;
+}
+
 /* Put a dequeued connection back at the front (accept found no fd). */
 static void
 soqrequeue(struct socket *head, struct socket *so)

@@ -164,9 +164,14 @@ ip_reass(struct netstack *ns, struct mbuf *m, unsigned hlen)
 	struct mbuf *prev, *n;
 	struct ipq *q;
 
-	/* Every fragment but the last carries a multiple of 8 bytes. */
+	/*
+	 * Every fragment but the last carries a multiple of 8 bytes.  A
+	 * TCP fragment at offset 8 can only exist to rewrite the TCP
+	 * header of a tiny first fragment (RFC 1858 3.2): drop it.
+	 */
 	if ((mf && (len == 0 || (len & 7) != 0)) ||
-	    hlen + end > IP_MAXPACKET) {
+	    hlen + end > IP_MAXPACKET ||
+	    (off == 8 && ip->ip_p == KIPPROTO_TCP)) {
 		ip_statinc(ns, IP_STAT_BADFRAGS);
 		goto drop;
 	}

@@ -279,6 +279,28 @@ tcp_enter_timewait(struct tcpcb *tp)
 
 /* ------------------------------------------------------------ LISTEN */
 
+/*
+ * A SYN found the listen queue full.  If half-open connections take
+ * room in it, drop the oldest to make room for this one ("recycling the
+ * oldest half-open TCB", RFC 4987 section 3.5): a flood of spoofed SYNs
+ * then keeps displacing itself instead of locking out every real client
+ * until the embryos time out.  => true if one was dropped.
+ */
+static bool
+tcp_recycle_embryo(struct netstack *ns, struct socket *head)
+{
+	struct socket *old;
+	struct inpcb *inp;
+
+	if (head->so_q0len == 0 || (old = soq0_oldest(head)) == NULL)
+		return false;
+	if ((inp = old->so_pcb) == NULL || intotcpcb(inp) == NULL)
+		return false;
+	tcp_statinc(ns, TCP_STAT_SYNRECV_DROPPED);
+	(void)tcp_close(intotcpcb(inp));
+	return true;
+}
+
 static void
 tcp_input_listen(struct netstack *ns, struct tcpcb *ltp,
     const struct tcp_seg *sg)
@@ -300,7 +322,13 @@ tcp_input_listen(struct netstack *ns, struct tcpcb *ltp,
 		tcp_statinc(ns, TCP_STAT_RCVLISTENDROP);
 		return;
 	}
-	if (head == NULL || (so = sonewconn(head)) == NULL) {
+	if (head == NULL) {
+		tcp_statinc(ns, TCP_STAT_SYNRECV_OVERFLOW);
+		return;
+	}
+	if ((so = sonewconn(head)) == NULL && tcp_recycle_embryo(ns, head))
+		so = sonewconn(head);
+	if (so == NULL) {
 		tcp_statinc(ns, TCP_STAT_SYNRECV_OVERFLOW);
 		return;
 	}

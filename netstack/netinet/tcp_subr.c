@@ -84,6 +84,7 @@ const char *const tcp_stat_names[TCP_NSTATS] = {
 	[TCP_STAT_SACKSNDBLK] = "sacksndblk",
 	[TCP_STAT_PMTUUPDATE] = "pmtuupdate",
 	[TCP_STAT_ICMPERR] = "icmperr",
+	[TCP_STAT_SYNRECV_DROPPED] = "synrecv_dropped",
 };
 
 const char *const tcp_state_names[TCP_NSTATES] = {

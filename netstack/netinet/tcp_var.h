@@ -110,6 +110,7 @@ enum tcp_stat {
 	TCP_STAT_SACKSNDBLK,	/* SACK blocks sent */
 	TCP_STAT_PMTUUPDATE,	/* MSS lowered by an ICMP frag-needed */
 	TCP_STAT_ICMPERR,	/* ICMP errors reported to a connection */
+	TCP_STAT_SYNRECV_DROPPED, /* embryos recycled for a new SYN */
 	TCP_NSTATS
 };
 extern const char *const tcp_stat_names[TCP_NSTATS];

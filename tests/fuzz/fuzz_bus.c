@@ -10,7 +10,8 @@
  *           shm_first around the ring, so records straddle the end.
  *   mode 2  as mode 1, with the magic made byte-swapped.
  *   mode 3  ops: a fresh bus driven by a small op language (append,
- *           bulk append, read, drain, re-attach a cursor, view), with
+ *           bulk append, read, drain, re-attach a cursor, view, a
+ *           writer killed before publishing its frame), with
  *           the writer's and readers' results checked against what was
  *           written: the view walk reaches shm_last with consecutive
  *           sequence numbers, readers see frames in order, intact.
@@ -247,6 +248,26 @@ fuzz_append(struct fuzz_model *fm, uint32_t len)
 	fm->fm_nextseq++;
 }
 
+/*
+ * The bytes of a frame go into the ring but it is never published, as
+ * when its writer is killed with the lock held (the lock is then broken,
+ * nothing repaired).  Its content carries a seq no reader may ever see.
+ */
+static void
+fuzz_append_unpublished(struct fuzz_model *fm, uint32_t len)
+{
+	uint8_t buf[SHMIF_FRAME_MAX];
+	struct shmif_seg seg = { buf, len };
+	struct shmif_txframe tf = { &seg, 1, 0, 0 };
+	struct shmif_pending pend;
+
+	fuzz_frame(buf, len, UINT32_MAX);
+	shmif_bus_lock(&fm->fm_bus);
+	FUZZ_ASSERT(shmif_append_write_locked(fm->fm_bus.sb_mem, &tf, 1,
+	    &pend) == SHMIF_OK);
+	FUZZ_ASSERT(shmif_bus_unlock(&fm->fm_bus));
+}
+
 /* Read up to n frames and check them against the model. */
 static bool
 fuzz_read(struct fuzz_model *fm, unsigned n)
@@ -320,7 +341,7 @@ fuzz_opsmode(const uint8_t *p, size_t n)
 	fm.fm_synced = true;
 	for (i = 0; i + 2 < n; i += 3) {
 		arg = (uint32_t)p[i + 1] << 8 | p[i + 2];
-		switch (p[i] % 6) {
+		switch (p[i] % 7) {
 		case 0:		/* one frame of 18..1514 bytes */
 			fuzz_append(&fm, 18 + arg % 1497);
 			break;
@@ -345,6 +366,9 @@ fuzz_opsmode(const uint8_t *p, size_t n)
 			break;
 		case 5:
 			fuzz_check_view(&fm);
+			break;
+		case 6:		/* a writer killed before publishing */
+			fuzz_append_unpublished(&fm, 18 + arg % 1497);
 			break;
 		}
 	}

@@ -16,7 +16,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "rumpuser/rumpuser_proc.h"
 #include "shmif/shmif_bus.h"
 #include "tests/unit/unit.h"
 
@@ -228,6 +231,7 @@ START_TEST(test_lock)
 	free(mem);
 }
 END_TEST
+
 
 /* ------------------------------------------------------------- writer */
 
@@ -915,6 +919,286 @@ START_TEST(test_clobbered_header)
 }
 END_TEST
 
+/* ---------------------------------------------------------- lock break */
+
+#define SELF_ID		4242u
+#define DEAD_ID		777u
+#define LIVE_ID		888u
+
+static unsigned alive_calls;
+
+static void
+test_backoff_only(void *arg)
+{
+	(void)arg;
+	backoffs++;
+}
+
+static uint32_t
+test_self(void *arg)
+{
+	(void)arg;
+	return SELF_ID;
+}
+
+static bool
+test_alive(void *arg, uint32_t holder)
+{
+	(void)arg;
+	alive_calls++;
+	return holder != DEAD_ID;
+}
+
+static const struct shmif_hostops break_ops = {
+	.sho_backoff = test_backoff_only,
+	.sho_wakeup = test_wakeup,
+	.sho_self = test_self,
+	.sho_alive = test_alive,
+};
+
+static struct shmif_mem *
+bus_new_break(struct shmif_bus *sb)
+{
+	void *mem = NULL;
+
+	ck_assert_int_eq(posix_memalign(&mem, 4096, SHMIF_BUSSIZE), 0);
+	memset(mem, 0, SHMIF_BUSSIZE);
+	ck_assert_int_eq(shmif_bus_attach(sb, mem, SHMIF_BUSSIZE, &break_ops,
+	    sb), SHMIF_OK);
+	backoffs = wakeups = alive_calls = 0;
+	return mem;
+}
+
+/* As another process would leave the word: (lock, holder). */
+static void
+lock_as(struct shmif_mem *mem, uint32_t lock, uint32_t holder)
+{
+	mem->shm_lock = lock;
+	mem->shm_holder = holder;
+}
+
+START_TEST(test_lock_holder)
+{
+	struct shmif_bus sb;
+	struct shmif_mem *mem = bus_new_break(&sb);
+	uint32_t l, h;
+
+	ck_assert_uint_eq(sb.sb_self, SELF_ID);
+	/* Attaching a fresh bus took and released the lock: all clear. */
+	ck_assert_uint_eq(mem->shm_lock, 0);
+	ck_assert_uint_eq(mem->shm_holder, 0);
+	ck_assert(shmif_bus_trylock(&sb));
+	shmif_bus_lockstate(mem, &l, &h);
+	ck_assert_uint_eq(l, 1);
+	ck_assert_uint_eq(h, SELF_ID);
+	ck_assert(shmif_bus_unlock(&sb));
+	ck_assert_uint_eq(mem->shm_lock, 0);
+	ck_assert_uint_eq(mem->shm_holder, 0);
+
+	/* A free lock with a stale holder word (32-bit release) is free. */
+	lock_as(mem, 0, DEAD_ID);
+	ck_assert(shmif_bus_trylock(&sb));
+	ck_assert_uint_eq(mem->shm_holder, SELF_ID);
+	ck_assert(shmif_bus_unlock(&sb));
+	free(mem);
+}
+END_TEST
+
+START_TEST(test_lock_trybreak)
+{
+	struct shmif_bus sb;
+	struct shmif_mem *mem = bus_new_break(&sb);
+
+	/* Nothing to break: free, unknown holder, ourselves, alive. */
+	ck_assert(!shmif_bus_trybreak(&sb));
+	lock_as(mem, 1, 0);
+	ck_assert(!shmif_bus_trybreak(&sb));
+	lock_as(mem, 1, SELF_ID);
+	ck_assert(!shmif_bus_trybreak(&sb));
+	lock_as(mem, 1, LIVE_ID);
+	ck_assert(!shmif_bus_trybreak(&sb));
+	ck_assert_uint_eq(mem->shm_holder, LIVE_ID);
+	ck_assert_uint_eq(sb.sb_breaks, 0);
+
+	/* A dead holder: taken over, not released. */
+	lock_as(mem, 1, DEAD_ID);
+	ck_assert(shmif_bus_trybreak(&sb));
+	ck_assert_uint_eq(mem->shm_lock, 1);
+	ck_assert_uint_eq(mem->shm_holder, SELF_ID);
+	ck_assert_uint_eq(sb.sb_breaks, 1);
+	/* A second breaker that saw the same dead holder loses. */
+	ck_assert(!shmif_bus_trybreak(&sb));
+	ck_assert(shmif_bus_unlock(&sb));
+	free(mem);
+}
+END_TEST
+
+START_TEST(test_lock_break_in_lock)
+{
+	struct shmif_bus sb, other;
+	struct shmif_mem *mem = bus_new_break(&sb);
+
+	/* Alive holder that releases during a back-off: no break. */
+	lock_as(mem, 1, DEAD_ID);
+	/*
+	 * Dead holder: the waiter backs off SHMIF_BREAK_BACKOFFS - 1
+	 * times, then checks and takes the lock over.
+	 */
+	shmif_bus_lock(&sb);
+	ck_assert_uint_eq(backoffs, SHMIF_BREAK_BACKOFFS - 1);
+	ck_assert_uint_eq(alive_calls, 1);
+	ck_assert_uint_eq(sb.sb_breaks, 1);
+	ck_assert_uint_eq(mem->shm_holder, SELF_ID);
+	ck_assert(shmif_bus_unlock(&sb));
+
+	/* Without sho_alive (a NetBSD-like node) no lock is broken. */
+	ck_assert_int_eq(shmif_bus_attach(&other, mem, SHMIF_BUSSIZE,
+	    &test_ops, NULL), SHMIF_OK);
+	ck_assert_uint_eq(other.sb_self, 0);
+	lock_as(mem, 1, DEAD_ID);
+	ck_assert(!shmif_bus_trybreak(&other));
+	/* Its holds record no holder. */
+	lock_as(mem, 0, 0);
+	ck_assert(shmif_bus_trylock(&other));
+	ck_assert_uint_eq(mem->shm_holder, 0);
+	ck_assert(shmif_bus_unlock(&other));
+	free(mem);
+}
+END_TEST
+
+/*
+ * The host's answer the drivers use: we exist; a child that exited is
+ * gone as soon as it is a zombie, and after it is reaped.
+ */
+START_TEST(test_proc_alive)
+{
+	pid_t pid;
+	int status, i;
+
+	ck_assert(rumpuser_proc_alive(rumpuser_proc_self()));
+	ck_assert_uint_eq(rumpuser_proc_self(), (uint32_t)getpid());
+	ck_assert(rumpuser_proc_alive(0));	/* not a pid: never dead */
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	/* Not reaped yet: a zombie, which will never release a lock. */
+	for (i = 0; i < 2000 && rumpuser_proc_alive((uint32_t)pid); i++)
+		usleep(1000);
+	ck_assert(!rumpuser_proc_alive((uint32_t)pid));
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(!rumpuser_proc_alive((uint32_t)pid));
+}
+END_TEST
+
+/* Write a frame without publishing it: a writer killed half way. */
+static void
+append_unpublished(struct shmif_mem *mem, uint32_t len, uint32_t seq)
+{
+	uint8_t buf[SHMIF_FRAME_MAX];
+	struct shmif_seg seg = { buf, len };
+	struct shmif_txframe tf = { &seg, 1, seq, 0 };
+	struct shmif_pending pend;
+
+	frame_fill(buf, len, seq);
+	ck_assert_int_eq(shmif_append_write_locked(mem, &tf, SENDER, &pend),
+	    SHMIF_OK);
+}
+
+/*
+ * A writer dies after putting a record's bytes in the ring but before
+ * publishing it; its lock is broken.  Readers see nothing of it, the
+ * next record lands where it was, and everything reads back intact --
+ * also when the dead write wrapped and retired old records.
+ */
+START_TEST(test_lock_break_half_written)
+{
+	struct shmif_bus sb;
+	struct shmif_mem *mem = bus_new_break(&sb);
+	struct shmif_cursor sc, lag;
+	struct shmif_rxframe *rf = rxframes(8);
+	struct shmif_view sv;
+	struct shmif_viewpkt vp;
+	uint32_t last, seq, want;
+	uint64_t gen;
+	unsigned nread, n;
+	bool idle;
+
+	shmif_cursor_init(&sb, &sc, SHMIF_START_NEW);
+	append_n(mem, 3, 300, 1);
+	last = mem->shm_last;
+	lock_as(mem, 1, DEAD_ID);
+	append_unpublished(mem, 500, 99);
+	ck_assert_uint_eq(mem->shm_last, last);
+	shmif_bus_lock(&sb);
+	ck_assert_uint_eq(sb.sb_breaks, 1);
+	shmif_bus_unlock(&sb);
+	ck_assert_int_eq(shmif_cursor_read(&sb, &sc, rf, 8, &nread, &idle),
+	    SHMIF_OK);
+	ck_assert_uint_eq(nread, 3);
+	ck_assert(idle);
+	append_n(mem, 1, 200, 4);
+	ck_assert_int_eq(shmif_cursor_read(&sb, &sc, rf, 8, &nread, &idle),
+	    SHMIF_OK);
+	ck_assert_uint_eq(nread, 1);
+	ck_assert(frame_check(rf[0].rf_buf, 200, 4));
+
+	/*
+	 * Fill the ring until the next record would wrap; a lagging
+	 * reader sits at the oldest records.  The dead writer's record
+	 * wraps, retiring records under the lagging reader.
+	 */
+	shmif_cursor_init(&sb, &lag, SHMIF_START_NEW);
+	seq = 5;
+	while (D - (mem->shm_last + 24 + hdr_at(mem, mem->shm_last).sp_len) >=
+	    REC1514)
+		append_n(mem, 1, 1514, seq++);
+	ck_assert_uint_eq(mem->shm_gen, 0);
+	gen = mem->shm_gen;
+	last = mem->shm_last;
+	ck_assert_int_eq(shmif_cursor_read(&sb, &sc, rf, 8, &nread, &idle),
+	    SHMIF_OK);
+	lock_as(mem, 1, DEAD_ID);
+	append_unpublished(mem, 1514, 999);
+	append_unpublished(mem, 1514, 998);	/* same place again */
+	ck_assert_uint_eq(mem->shm_last, last);
+	ck_assert_uint_eq(mem->shm_gen, gen);
+	ck_assert_uint_ne(mem->shm_first, D);	/* it did retire */
+	shmif_bus_lock(&sb);
+	ck_assert_uint_eq(sb.sb_breaks, 2);
+	shmif_bus_unlock(&sb);
+	/* Published ring still walks cleanly to shm_last. */
+	ck_assert_int_eq(shmif_view_open(&sv, mem, SHMIF_BUSSIZE), SHMIF_OK);
+	n = 0;
+	while (shmif_view_next(&sv, &vp))
+		n++;
+	ck_assert_int_eq(sv.sv_error, SHMIF_OK);
+	ck_assert_uint_gt(n, 600);
+	/* Writers carry on; readers get every later frame, in order. */
+	append_n(mem, 4, 1514, seq);
+	want = 5;
+	n = 0;
+	do {
+		ck_assert_int_eq(shmif_cursor_read(&sb, &lag, rf, 8, &nread,
+		    &idle), SHMIF_OK);
+		for (unsigned i = 0; i < nread; i++) {
+			uint32_t got = frame_seq(rf[i].rf_buf);
+
+			ck_assert_uint_ge(got, want);
+			ck_assert(frame_check(rf[i].rf_buf, rf[i].rf_len,
+			    got));
+			ck_assert_uint_ne(got, 999);
+			ck_assert_uint_ne(got, 998);
+			want = got + 1;
+			n++;
+		}
+	} while (!idle);
+	ck_assert_uint_eq(want, seq + 4);
+	rxframes_free(rf, 8);
+	free(mem);
+}
+END_TEST
+
 /* --------------------------------------------------------------- view */
 
 START_TEST(test_view_fresh)
@@ -1264,6 +1548,11 @@ shmif_bus_suite(void)
 	tcase_add_test(tc, test_attach_fresh);
 	tcase_add_test(tc, test_attach_refused);
 	tcase_add_test(tc, test_lock);
+	tcase_add_test(tc, test_lock_holder);
+	tcase_add_test(tc, test_lock_trybreak);
+	tcase_add_test(tc, test_lock_break_in_lock);
+	tcase_add_test(tc, test_lock_break_half_written);
+	tcase_add_test(tc, test_proc_alive);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("writer");

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rumpuser/rumpuser_proc.h"
 #include "tools/shmif_dumpbus/busfile.h"
 
 static void
@@ -26,9 +27,26 @@ busfile_backoff(void *arg)
 		continue;
 }
 
+static uint32_t
+busfile_self(void *arg)
+{
+	(void)arg;
+	return rumpuser_proc_self();
+}
+
+static bool
+busfile_alive(void *arg, uint32_t holder)
+{
+	(void)arg;
+	return rumpuser_proc_alive(holder);
+}
+
+/* The tools record their pid as lock holder and break dead holders'. */
 static const struct shmif_hostops busfile_ops = {
 	.sho_backoff = busfile_backoff,
 	.sho_wakeup = NULL,	/* the tools decide when to wake */
+	.sho_self = busfile_self,
+	.sho_alive = busfile_alive,
 };
 
 /*

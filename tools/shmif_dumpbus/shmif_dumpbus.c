@@ -238,8 +238,12 @@ print_header(FILE *fp, const struct shmif_view *sv)
 	if (fp == NULL)
 		return;
 	fprintf(fp, "bus version %u, lock: %u, generation: %" PRIu64
-	    ", firstoff: 0x%04x, lastoff: 0x%04x\n", sv->sv_version,
+	    ", firstoff: 0x%04x, lastoff: 0x%04x", sv->sv_version,
 	    sv->sv_lock, sv->sv_gen, sv->sv_first, sv->sv_last);
+	/* NetBSD's line, plus the holder when one is recorded. */
+	if (sv->sv_holder != 0)
+		fprintf(fp, ", holder: pid %u", sv->sv_holder);
+	fputc('\n', fp);
 }
 
 static bool

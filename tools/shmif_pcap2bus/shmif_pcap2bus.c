@@ -26,10 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <pcap/pcap.h>
-
 #include "shmif/shmif_bus.h"
 #include "tools/shmif_dumpbus/busfile.h"
+#include "tools/shmif_pcap2bus/capture.h"
 
 #define BATCH_MAX	1024
 #define BATCH_DEFAULT	32
@@ -201,41 +200,43 @@ send_batch(const struct p2b_opts *o, struct busfile *bf,
 
 /* => true if the record can go on the bus; warns and counts if not. */
 static bool
-frame_ok(const struct p2b_opts *o, const struct pcap_pkthdr *ph,
+frame_ok(const struct p2b_opts *o, const struct capture_rec *rec,
     struct p2b_stats *st)
 {
 	uint64_t bad = st->s_skipped + st->s_truncated;
 
-	if (ph->caplen < ph->len) {
+	switch (capture_check(rec)) {
+	case CAPTURE_FRAME:
+		return true;
+	case CAPTURE_TRUNCATED:
 		if (bad < WARN_MAX)
 			warnx("`%s': frame %" PRIu64 " captured %u of %u "
 			    "bytes, skipped", o->o_pcap, st->s_read,
-			    ph->caplen, ph->len);
+			    rec->cr_caplen, rec->cr_len);
 		st->s_truncated++;
 		return false;
+	case CAPTURE_BADLEN:
+		break;
 	}
-	if (ph->len < SHMIF_FRAME_MIN || ph->len > SHMIF_FRAME_MAX) {
-		if (bad < WARN_MAX)
-			warnx("`%s': frame %" PRIu64 " is %u bytes, outside "
-			    "%u..%u, skipped", o->o_pcap, st->s_read, ph->len,
-			    SHMIF_FRAME_MIN, SHMIF_FRAME_MAX);
-		st->s_skipped++;
-		return false;
-	}
-	return true;
+	if (bad < WARN_MAX)
+		warnx("`%s': frame %" PRIu64 " is %u bytes, outside "
+		    "%u..%u, skipped", o->o_pcap, st->s_read, rec->cr_len,
+		    SHMIF_FRAME_MIN, SHMIF_FRAME_MAX);
+	st->s_skipped++;
+	return false;
 }
 
 static void
 add_frame(const struct p2b_opts *o, struct p2b_batch *b,
-    const struct pcap_pkthdr *ph, const u_char *data)
+    const struct capture_rec *rec)
 {
 	unsigned i = b->b_n++;
 	uint64_t t;
 
-	memcpy(b->b_buf[i], data, ph->len);
-	b->b_seg[i] = (struct shmif_seg){ b->b_buf[i], ph->len };
-	b->b_tf[i] = (struct shmif_txframe){ &b->b_seg[i], 1,
-	    (uint32_t)ph->ts.tv_sec, (uint32_t)ph->ts.tv_usec };
+	memcpy(b->b_buf[i], rec->cr_data, rec->cr_len);
+	b->b_seg[i] = (struct shmif_seg){ b->b_buf[i], rec->cr_len };
+	b->b_tf[i] = (struct shmif_txframe){ &b->b_seg[i], 1, rec->cr_sec,
+	    rec->cr_usec };
 	if (o->o_now) {
 		t = now_ns(CLOCK_REALTIME) / 1000;
 		b->b_tf[i].tf_sec = (uint32_t)(t / 1000000);
@@ -248,31 +249,25 @@ static void
 play(const struct p2b_opts *o, struct busfile *bf, struct p2b_batch *b,
     struct p2b_stats *st, uint64_t start)
 {
-	char ebuf[PCAP_ERRBUF_SIZE];
-	struct pcap_pkthdr *ph;
-	const u_char *data;
-	pcap_t *p;
+	struct capture_rec rec;
+	struct capture c;
 	int rv = 0;
 
-	p = pcap_open_offline(o->o_pcap, ebuf);
-	if (p == NULL)
-		errx(1, "Can't read capture `%s': %s", o->o_pcap, ebuf);
-	if (pcap_datalink(p) != DLT_EN10MB)
-		errx(1, "`%s': link type %s, a shmif bus carries Ethernet",
-		    o->o_pcap, pcap_datalink_val_to_name(pcap_datalink(p)));
-	while (!p2b_stop && (rv = pcap_next_ex(p, &ph, &data)) == 1) {
+	if (capture_open_path(&c, o->o_pcap) != 0)
+		errx(1, "Can't read capture `%s': %s", o->o_pcap, c.c_err);
+	while (!p2b_stop && (rv = capture_next(&c, &rec)) == 1) {
 		st->s_read++;
-		if (!frame_ok(o, ph, st))
+		if (!frame_ok(o, &rec, st))
 			continue;
-		add_frame(o, b, ph, data);
+		add_frame(o, b, &rec);
 		if (b->b_n == o->o_batch) {
 			pace(o, start, st->s_sent + b->b_n);
 			send_batch(o, bf, b, st);
 		}
 	}
-	if (!p2b_stop && rv == PCAP_ERROR)
-		errx(1, "`%s': %s", o->o_pcap, pcap_geterr(p));
-	pcap_close(p);
+	if (!p2b_stop && rv == -1)
+		errx(1, "`%s': %s", o->o_pcap, c.c_err);
+	capture_close(&c);
 	pace(o, start, st->s_sent + b->b_n);
 	send_batch(o, bf, b, st);
 }
