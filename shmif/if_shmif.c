@@ -363,13 +363,27 @@ shmif_rcvthread(void *arg)
  * SHMIF_TXBATCH under one lock hold each, with one wakeup write per
  * batch.  Frees the list.  => 0 or the error of the first failed frame.
  */
+/*
+ * A frame's timestamp: the host's wall clock, so that captures of a bus
+ * written by many nodes share one time line (NetBSD stamps with each
+ * kernel's uptime, which readers accept too).  A kernel on a virtual
+ * clock stamps its own time, keeping tests deterministic.
+ */
+static uint64_t
+shmif_stamp(const struct shmif_sc *sc)
+{
+	if (sc->sc_ns->ns_virtual)
+		return netstack_now(sc->sc_ns);
+	return rumpuser_clock_now(RUMPUSER_CLOCK_WALL);
+}
+
 static int
 shmif_send_list(struct shmif_sc *sc, struct mbuf *list)
 {
 	struct ifnet *ifp = sc->sc_if;
 	struct shmif_txframe tf[SHMIF_TXBATCH];
 	struct shmif_seg seg[SHMIF_TXBATCH];
-	uint64_t now = netstack_now(sc->sc_ns);
+	uint64_t now = shmif_stamp(sc);
 	int error = 0;
 
 	while (list != NULL) {
