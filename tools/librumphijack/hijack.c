@@ -176,6 +176,8 @@ hj_famstr(char *buf, size_t len)
 	buf[0] = '\0';
 	if (hj_families == HJ_ALLFAMILIES)
 		return "all";
+	if (hj_families == (HJ_ALLFAMILIES & ~((uint64_t)1 << AF_UNIX)))
+		return "all:nolocal";
 	for (size_t i = 0; i < sizeof(hj_aftab) / sizeof(hj_aftab[0]); i++) {
 		if (i == 1 || !(hj_families & ((uint64_t)1 << hj_aftab[i].af)))
 			continue;	/* "unix" is "local" again */

@@ -21,3 +21,30 @@ librumphijack_la_LIBADD = -ldl -lpthread
 librumphijack_la_LDFLAGS = -module -avoid-version -shared
 
 dist_man_MANS += man/rumphijack.3
+
+# Test programs, run under LD_PRELOAD by tests/scenario/hijack_*.sh;
+# built fortified so that the C library's checked entry points are
+# exercised too.
+HJTEST_CFLAGS = $(AM_CFLAGS) -O2 -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
+HJTEST_LDADD = -lpthread
+check_PROGRAMS += tests/hijack/hj_sock tests/hijack/hj_fd \
+	tests/hijack/hj_poll tests/hijack/hj_proc
+tests_hijack_hj_sock_SOURCES = tests/hijack/hj_sock.c tests/hijack/hjtest.h
+tests_hijack_hj_sock_CFLAGS = $(HJTEST_CFLAGS)
+tests_hijack_hj_fd_SOURCES = tests/hijack/hj_fd.c tests/hijack/hjtest.h
+tests_hijack_hj_fd_CFLAGS = $(HJTEST_CFLAGS)
+tests_hijack_hj_poll_SOURCES = tests/hijack/hj_poll.c tests/hijack/hjtest.h
+tests_hijack_hj_poll_CFLAGS = $(HJTEST_CFLAGS)
+tests_hijack_hj_poll_LDADD = $(HJTEST_LDADD)
+tests_hijack_hj_proc_SOURCES = tests/hijack/hj_proc.c tests/hijack/hjtest.h
+tests_hijack_hj_proc_CFLAGS = $(HJTEST_CFLAGS)
+
+HIJACK_SCENARIO_TESTS = \
+	tests/scenario/hijack_calls.sh \
+	tests/scenario/hijack_config.sh \
+	tests/scenario/hijack_nc.sh \
+	tests/scenario/hijack_http.sh \
+	tests/scenario/hijack_iperf3.sh
+TESTS += $(HIJACK_SCENARIO_TESTS)
+dist_check_SCRIPTS += $(HIJACK_SCENARIO_TESTS)
+EXTRA_DIST += tests/scenario/hijack_lib.sh

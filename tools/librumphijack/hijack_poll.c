@@ -90,9 +90,11 @@ hj_poll_mixed(struct pollfd *rfds, nfds_t nr, struct pollfd *hfds,
 		hn--;
 	rn = rc_poll_finish(&pd, rfds, nr);
 	if (rn < 0 && errno == EINTR) {
-		for (nfds_t i = 0; i < nr; i++)
-			rfds[i].revents = 0;
-		rn = 0;
+		/*
+		 * Interrupted, maybe before it even looked: what is ready
+		 * on the rump side now is part of the answer too.
+		 */
+		rn = rump_sys_poll(rfds, nr, 0);
 	}
 	if (herr != 0) {
 		errno = herr;
