@@ -44,7 +44,8 @@ HIJACK_SCENARIO_TESTS = \
 	tests/scenario/hijack_config.sh \
 	tests/scenario/hijack_nc.sh \
 	tests/scenario/hijack_http.sh \
-	tests/scenario/hijack_iperf3.sh
+	tests/scenario/hijack_iperf3.sh \
+	tests/scenario/hijack_sessions.sh
 TESTS += $(HIJACK_SCENARIO_TESTS)
 dist_check_SCRIPTS += $(HIJACK_SCENARIO_TESTS)
 EXTRA_DIST += tests/scenario/hijack_lib.sh
