@@ -49,3 +49,6 @@ HIJACK_SCENARIO_TESTS = \
 TESTS += $(HIJACK_SCENARIO_TESTS)
 dist_check_SCRIPTS += $(HIJACK_SCENARIO_TESTS)
 EXTRA_DIST += tests/scenario/hijack_lib.sh
+
+# iperf3 through the hijack library, against Linux veth.
+EXTRA_DIST += bench/hijack_bench.sh bench/HIJACK-REPORT.md
