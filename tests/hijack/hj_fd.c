@@ -89,7 +89,22 @@ main(void)
 		usleep(10000);
 	}
 	HJ_CHECK(n == 5);
+	{
+		char five[5];
+
+		HJ_CHECK(read(a, five, 5) == 5);
+	}
 	hj_ok("ioctl");
+
+	/*
+	 * Closing every other descriptor, as daemons do, leaves the
+	 * library's own connections alone (they are not the program's).
+	 */
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != a && fd != b)
+			(void)close(fd);
+	xfer(a, b, "after");
+	xfer(b, a, "closefrom");
 
 	/* close: the number is free again on the host, and reused. */
 	HJ_CHECK(close(a) == 0);

@@ -7,6 +7,9 @@
  */
 #include "config.h"
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "tests/hijack/hjtest.h"
@@ -82,6 +85,32 @@ test_exec(const char *name, int a, int b)
 	hj_ok(name);
 }
 
+/*
+ * A fork the library does not see (a raw system call, as the C
+ * library's own daemon() makes): the child gets a new kernel process,
+ * and its old rump descriptor numbers no longer reach the parent's
+ * sockets (they are plain /dev/null descriptors).
+ */
+static void
+test_rawfork(int a, int b)
+{
+	struct pollfd p = { .fd = b, .events = POLLIN };
+	pid_t pid;
+
+	HJ_CHECK((pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)) >= 0);
+	if (pid == 0) {
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (s < 0 || !hj_is_rump(s) || write(a, "zz", 2) != 2)
+			_exit(1);
+		_exit(0);
+	}
+	reap(pid);
+	HJ_CHECK(poll(&p, 1, 300) == 0);	/* nothing came */
+	HJ_CHECK(write(a, "raw", 3) == 3);
+	expect(b, "raw");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -121,6 +150,7 @@ main(int argc, char **argv)
 	reap(pid);
 	hj_ok("vfork");
 
+	test_rawfork(a, b);
 	test_exec("execve", a, b);
 	test_exec("execv", a, b);
 	test_exec("execvp", a, b);

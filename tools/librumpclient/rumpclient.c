@@ -25,6 +25,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,8 @@ struct rc_hostops rc_host = {
 	.ho_fcntl = rc_host_fcntl,
 	.ho_fork = fork,
 };
+
+void (*rc_newproc_hook)(void);
 
 /* One connection to the server, serving this program's process. */
 struct rc_conn {
@@ -425,8 +428,13 @@ rc_thread_conn(struct rc_conn **cnp)
 	 * program that starts them all at once make one process.
 	 */
 	pthread_mutex_lock(&rc_mtx);
-	if (rc_pid != getpid())
+	if (rc_pid != getpid()) {
+		bool had = rc_cookie != 0;
+
 		rc_forget_parent();
+		if (had && rc_newproc_hook != NULL)
+			(*rc_newproc_hook)();
+	}
 	error = rc_conn_open(rc_cookie, &cn, &cookie);
 	if (error == 0) {
 		rc_cookie = cookie;
@@ -629,6 +637,27 @@ rc_exec_restore(const char *state)
 	rc_adopt(cn);
 	pthread_mutex_unlock(&rc_mtx);
 	return 0;
+}
+
+int
+rc_is_connfd(int fd)
+{
+	int mine = 0;
+
+	if (fd < 0)
+		return 0;
+	pthread_mutex_lock(&rc_mtx);
+	if (rc_pid == getpid())
+		for (struct rc_conn *cn = rc_conns; cn != NULL && !mine;
+		    cn = cn->cn_next)
+			mine = cn->cn_fd == fd;
+	pthread_mutex_unlock(&rc_mtx);
+	if (!mine) {
+		pthread_mutex_lock(&rc_spare_mtx);
+		mine = rc_spare != NULL && rc_spare->cn_fd == fd;
+		pthread_mutex_unlock(&rc_spare_mtx);
+	}
+	return mine;
 }
 
 /* ------------------------------------------------------------ public */

@@ -31,6 +31,17 @@ struct rc_hostops {
 extern struct rc_hostops rc_host;
 
 /*
+ * Called when the program turns out to be a child of a fork() that did
+ * not go through rc_fork_* (a new, empty kernel process replaces the
+ * parent's on the next call), so that descriptors naming the parent's
+ * process can be forgotten.  NULL: nothing to do.
+ */
+extern void (*rc_newproc_hook)(void);
+
+/* Is fd one of the library's own connections? */
+int	rc_is_connfd(int fd);
+
+/*
  * Run operation op with request fields args (per its signature) on the
  * server, on the calling thread's connection (made first if needed).
  * => 0 and the reply's fields in *rep, pointing into *bufp (free() it);

@@ -76,6 +76,8 @@ hj_dlnext(const char *name)
 	return p;
 }
 
+static void hj_forget_all(void);
+
 /* ------------------------------------------------------ configuration */
 
 /* Socket families by name, as RUMPHIJACK's socket= list spells them. */
@@ -209,6 +211,7 @@ hj_init(void)
 	rc_host.ho_send = dlsym(RTLD_NEXT, "send");
 	rc_host.ho_fcntl = (int (*)(int, int, int))HOST(fcntl);
 	rc_host.ho_fork = HOST(fork);
+	rc_newproc_hook = hj_forget_all;
 
 	/* NetBSD's default: every family but local (X11 stays local). */
 	hj_families = HJ_ALLFAMILIES & ~((uint64_t)1 << AF_UNIX);
@@ -280,6 +283,21 @@ hj_unmap_close(int fd)
 	atomic_fetch_sub(&hj_nrump, 1);
 	hj_epoll_forget_fd(fd);
 	return rump_sys_close(rfd);
+}
+
+/*
+ * A fork() we did not see (the C library's daemon(), say): the rump
+ * descriptors named the parent's kernel process, and the child gets a
+ * new one.  Their placeholders stay, as plain /dev/null descriptors.
+ */
+static void
+hj_forget_all(void)
+{
+	for (int fd = 0; fd < HJ_MAXFD; fd++)
+		if (atomic_exchange(&hj_fdmap[fd], 0) != 0) {
+			atomic_fetch_sub(&hj_nrump, 1);
+			hj_epoll_forget_fd(fd);
+		}
 }
 
 /* ------------------------------------------------ generated wrappers */
@@ -389,6 +407,13 @@ HJ_EXPORT int
 close(int fd)
 {
 	int error = 0;
+
+	/* Not the program's: programs that close every descriptor above
+	 * 2 must not cut us off. */
+	if (rc_is_connfd(fd)) {
+		errno = EBADF;
+		return -1;
+	}
 
 	if (hj_rumpfd(fd) >= 0 && hj_unmap_close(fd) < 0)
 		error = errno;

@@ -140,11 +140,9 @@ hj_exec(const char *path, char *const argv[], char *const envp[], bool search)
 	char **ne = NULL;
 	int e;
 
-	if ((state = hj_exec_state()) == NULL && errno != 0) {
-		hj_say("exec: cannot hand the rump sockets over: %s",
-		    strerror(errno));
-		return -1;
-	}
+	if ((state = hj_exec_state()) == NULL && errno != 0)
+		hj_say("exec: cannot hand the rump sockets over (%s): %s "
+		    "starts without them", strerror(errno), path);
 	if (state != NULL) {
 		if (asprintf(&var, "%s=%s", HJ_EXECVAR, state) < 0 ||
 		    (ne = hj_env_with(envp, var)) == NULL) {
