@@ -75,6 +75,13 @@ test_exec(const char *name, int a, int b)
 			execv(self, argv);
 		else if (strcmp(name, "execvp") == 0)
 			execvp(self, argv);
+		else if (strcmp(name, "execl") == 0)
+			execl(self, self, "-x", fdstr, cfdstr, name, NULL);
+		else if (strcmp(name, "execlp") == 0)
+			execlp(self, self, "-x", fdstr, cfdstr, name, NULL);
+		else if (strcmp(name, "execle") == 0)
+			execle(self, self, "-x", fdstr, cfdstr, name, NULL,
+			    environ);
 		else
 			execvpe(self, argv, environ);
 		_exit(99);
@@ -155,6 +162,9 @@ main(int argc, char **argv)
 	test_exec("execv", a, b);
 	test_exec("execvp", a, b);
 	test_exec("execvpe", a, b);
+	test_exec("execl", a, b);
+	test_exec("execlp", a, b);
+	test_exec("execle", a, b);
 	HJ_CHECK(close(a) == 0 && close(b) == 0);
 	return 0;
 }

@@ -17,6 +17,7 @@
  */
 #include "config.h"
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +191,83 @@ HJ_EXPORT int
 execvp(const char *file, char *const argv[])
 {
 	return hj_exec(file, argv, environ, true);
+}
+
+/*
+ * The execl family: the C library's own versions reach exec through
+ * internal calls we never see, so they are here, over hj_exec.  The
+ * argument list (up to its NULL, and for execle the environment after
+ * it) becomes an argv array.
+ */
+static int
+hj_execl(const char *path, const char *arg, va_list ap, bool search,
+    bool withenv)
+{
+	char **argv, **nv, *a;
+	char *const *envp = environ;
+	size_t n = 1, max = 16;
+	int rv, e;
+
+	if ((argv = malloc(max * sizeof(*argv))) == NULL)
+		return -1;
+	argv[0] = (char *)arg;
+	do {
+		a = arg == NULL ? NULL : va_arg(ap, char *);
+		if (n == max) {
+			if ((nv = realloc(argv, 2 * max * sizeof(*argv))) ==
+			    NULL) {
+				free(argv);
+				errno = ENOMEM;
+				return -1;
+			}
+			argv = nv;
+			max *= 2;
+		}
+		argv[n++] = a;
+	} while (a != NULL);
+	if (withenv)
+		envp = va_arg(ap, char *const *);
+	rv = hj_exec(path, argv, envp, search);
+	e = errno;
+	free(argv);
+	errno = e;
+	return rv;
+}
+
+HJ_EXPORT int
+execl(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	int rv;
+
+	va_start(ap, arg);
+	rv = hj_execl(path, arg, ap, false, false);
+	va_end(ap);
+	return rv;
+}
+
+HJ_EXPORT int
+execlp(const char *file, const char *arg, ...)
+{
+	va_list ap;
+	int rv;
+
+	va_start(ap, arg);
+	rv = hj_execl(file, arg, ap, true, false);
+	va_end(ap);
+	return rv;
+}
+
+HJ_EXPORT int
+execle(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	int rv;
+
+	va_start(ap, arg);
+	rv = hj_execl(path, arg, ap, false, true);
+	va_end(ap);
+	return rv;
 }
 
 /* Is fd still the /dev/null placeholder the previous program made? */
