@@ -68,3 +68,10 @@ tests_unit_test_tools_common_SOURCES = tests/unit/test_tools_common.c
 tests_unit_test_tools_common_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_tools_common_LDADD = $(RNTOOL_LDADD) $(CHECK_LIBS)
 endif
+
+# A client that holds a known set of sockets for tools_netstat.sh.
+check_PROGRAMS += tests/scenario/sock_holder
+tests_scenario_sock_holder_SOURCES = tests/scenario/sock_holder.c
+tests_scenario_sock_holder_LDADD = librumpclient.la
+dist_check_SCRIPTS += tests/scenario/tools_netstat.sh
+TESTS += tests/scenario/tools_netstat.sh

@@ -445,6 +445,59 @@ struct rump_nbrreq {
 	uint8_t		nbr_lladdr[8];
 };
 
+/* ------------------------------------------------------------- sockets */
+
+/* pcb_state: TCP states, RFC 9293 order (NetBSD's TCPS_* numbering). */
+#define RUMP_TCPS_CLOSED	0
+#define RUMP_TCPS_LISTEN	1
+#define RUMP_TCPS_SYN_SENT	2
+#define RUMP_TCPS_SYN_RECEIVED	3
+#define RUMP_TCPS_ESTABLISHED	4
+#define RUMP_TCPS_CLOSE_WAIT	5
+#define RUMP_TCPS_FIN_WAIT_1	6
+#define RUMP_TCPS_CLOSING	7
+#define RUMP_TCPS_LAST_ACK	8
+#define RUMP_TCPS_FIN_WAIT_2	9
+#define RUMP_TCPS_TIME_WAIT	10
+#define RUMP_TCPS_NONE		0xffffffffu	/* not TCP */
+
+/* pcb_flags */
+#define RUMP_PCBF_V6ONLY	0x1	/* AF_INET6 socket with IPV6_V6ONLY */
+#define RUMP_PCBF_NOSOCKET	0x2	/* socket closed, PCB lingers
+					 * (TCP TIME_WAIT, final FIN) */
+
+/*
+ * RUMP_SIOCLISTPCB: the pcb_index'th Internet protocol control block
+ *   (TCP, UDP and raw sockets of both families) whose family is
+ *   pcb_family (0: any).  Tables are walked in a fixed order and each
+ *   newest first; an index past the end gives ENOENT.  The list can
+ *   change between calls: a caller walking it sees each block at most
+ *   once only while nothing is opened or closed.
+ * Answers fill pcb_family (AF_INET or AF_INET6), pcb_table ("tcp",
+ * "udp", "raw", "raw6"), pcb_proto (IP protocol: 6, 17, or a raw
+ * socket's protocol, 0 = any), pcb_state (RUMP_TCPS_*), the local and
+ * foreign address (IPv4: the first 4 bytes; all zero = wildcard) and
+ * port (host order; 0 = wildcard), pcb_scopeid (IPv6 link-local
+ * zone), pcb_rcvq/pcb_sndq (bytes queued in the socket buffers) and
+ * pcb_flags.
+ */
+struct rump_pcbreq {
+	uint16_t	pcb_family;
+	uint8_t		pcb_proto;
+	uint8_t		pcb_pad0;
+	uint32_t	pcb_index;
+	uint32_t	pcb_state;		/* RUMP_TCPS_* */
+	uint32_t	pcb_flags;		/* RUMP_PCBF_* */
+	uint32_t	pcb_rcvq;
+	uint32_t	pcb_sndq;
+	uint32_t	pcb_scopeid;
+	uint16_t	pcb_lport;
+	uint16_t	pcb_fport;
+	char		pcb_table[8];
+	uint8_t		pcb_laddr[RUMP_ADDRSIZE];
+	uint8_t		pcb_faddr[RUMP_ADDRSIZE];
+};
+
 /* ------------------------------------------------------------- requests */
 
 #define RUMP_SIOCIFCREATE	RUMP_IOWR(1, struct rump_ifname)
@@ -479,6 +532,8 @@ struct rump_nbrreq {
 #define RUMP_SIOCSNBR		RUMP_IOW(66, struct rump_nbrreq)
 #define RUMP_SIOCDNBR		RUMP_IOW(67, struct rump_nbrreq)
 #define RUMP_SIOCFLUSHNBR	RUMP_IOWR(68, struct rump_nbrreq)
+
+#define RUMP_SIOCLISTPCB	RUMP_IOWR(80, struct rump_pcbreq)
 
 /*
  * Linux requests also accepted (struct ifreq: a 16-byte name, then a
@@ -547,6 +602,7 @@ _Static_assert(sizeof(struct rump_linkstr) == 4120, "rump_linkstr ABI");
 _Static_assert(sizeof(struct rump_ifaddrreq) == 80, "rump_ifaddrreq ABI");
 _Static_assert(sizeof(struct rump_rtreq) == 104, "rump_rtreq ABI");
 _Static_assert(sizeof(struct rump_nbrreq) == 72, "rump_nbrreq ABI");
+_Static_assert(sizeof(struct rump_pcbreq) == 72, "rump_pcbreq ABI");
 #endif
 
 #ifdef __cplusplus

@@ -407,6 +407,9 @@ if_req_family(unsigned long cmd, const void *data)
 		memcpy(&family, (const uint8_t *)data +
 		    offsetof(struct rump_nbrreq, nbr_family), sizeof(family));
 		return family;
+	case RUMP_SIOCLISTPCB:
+		/* One list for both families, kept by netinet. */
+		return AF_INET;
 	default:
 		return -1;
 	}

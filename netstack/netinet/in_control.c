@@ -7,6 +7,7 @@
 #include "netstack/kern/netstack.h"
 #include "netstack/net/if_var.h"
 #include "netstack/net/route.h"
+#include "netstack/netinet/in_pcb.h"
 #include "netstack/netinet/in_var.h"
 #include "netstack/netinet/if_arp.h"
 #include "rumpnet/rump_net.h"
@@ -173,6 +174,8 @@ in_control(struct netstack *ns, unsigned long cmd, void *data)
 			return EAFNOSUPPORT;
 		return in_control_ifaddr(ns, cmd, req);
 	}
+	case RUMP_SIOCLISTPCB:
+		return in_pcb_list(ns, data);
 	}
 	if ((rv = rt_control(ns, cmd, data, &in_rtops)) != ENOTTY)
 		return rv;

@@ -4,6 +4,8 @@
  */
 #include "netstack/netinet/in_pcb.h"
 #include "netstack/netinet/in_var.h"
+#include "netstack/netinet/ip_var.h"
+#include "rumpnet/rump_net.h"
 #include "netstack/kern/socketvar.h"
 
 /* The v4-mapped IPv6 prefix ::ffff:0:0/96 (RFC 4291 2.5.5.2). */
@@ -92,9 +94,33 @@ in_pcbhash_remove(struct inpcb *inp)
 void
 in_pcbtable_init(struct inpcbtable *t, struct netstack *ns, const char *name)
 {
+	struct ip_state *ips = ip_state(ns);
+
 	memset(t, 0, sizeof(*t));
 	t->inpt_ns = ns;
 	t->inpt_name = name;
+	if (ips != NULL) {
+		t->inpt_nexttab = ips->ips_pcbtables;
+		ips->ips_pcbtables = t;
+		t->inpt_listed = true;
+	}
+}
+
+static void
+in_pcbtable_unlist(struct inpcbtable *t)
+{
+	struct inpcbtable **tp;
+
+	if (!t->inpt_listed)
+		return;
+	for (tp = &ip_state(t->inpt_ns)->ips_pcbtables; *tp != NULL;
+	    tp = &(*tp)->inpt_nexttab) {
+		if (*tp == t) {
+			*tp = t->inpt_nexttab;
+			break;
+		}
+	}
+	t->inpt_listed = false;
 }
 
 void
@@ -103,6 +129,7 @@ in_pcbtable_fini(struct inpcbtable *t)
 	while (t->inpt_list != NULL)
 		in_pcbfree(t->inpt_list);
 	KASSERT(t->inpt_count == 0);
+	in_pcbtable_unlist(t);
 }
 
 int
@@ -431,4 +458,70 @@ in_sockaddr_parse(const struct ksockaddr *nam, size_t namlen, uint32_t *addr,
 	*addr = sin.sin_addr;
 	*port = sin.sin_port;
 	return 0;
+}
+
+/* ------------------------------------------------------------ listing */
+
+static void
+in_pcb_describe(const struct inpcb *inp, struct rump_pcbreq *req)
+{
+	const struct inpcbtable *t = inp->inp_table;
+	const struct socket *so = inp->inp_socket;
+	size_t n;
+
+	req->pcb_family = (uint16_t)inp->inp_af;
+	n = strlen(t->inpt_name);
+	if (n >= sizeof(req->pcb_table))
+		n = sizeof(req->pcb_table) - 1;
+	memcpy(req->pcb_table, t->inpt_name, n);	/* req was zeroed */
+	req->pcb_proto = (uint8_t)(strcmp(t->inpt_name, "tcp") == 0 ?
+	    KIPPROTO_TCP : strcmp(t->inpt_name, "udp") == 0 ?
+	    KIPPROTO_UDP : inp->inp_proto);
+	req->pcb_state = t->inpt_state != NULL ? (*t->inpt_state)(inp) :
+	    RUMP_TCPS_NONE;
+	req->pcb_lport = ntohs(inp->inp_lport);
+	req->pcb_fport = ntohs(inp->inp_fport);
+	if (inp->inp_af == AF_INET) {
+		memcpy(req->pcb_laddr, &inp->inp_laddr, 4);
+		memcpy(req->pcb_faddr, &inp->inp_faddr, 4);
+	} else {
+		memcpy(req->pcb_laddr, &inp->inp_laddr6, 16);
+		memcpy(req->pcb_faddr, &inp->inp_faddr6, 16);
+		req->pcb_scopeid = inp->inp_scope6;
+		if (inp->inp_flags & INP_V6ONLY)
+			req->pcb_flags |= RUMP_PCBF_V6ONLY;
+	}
+	if (so != NULL) {
+		req->pcb_rcvq = so->so_rcv.sb_cc;
+		req->pcb_sndq = so->so_snd.sb_cc;
+	} else
+		req->pcb_flags |= RUMP_PCBF_NOSOCKET;
+}
+
+int
+in_pcb_list(struct netstack *ns, struct rump_pcbreq *req)
+{
+	const struct ip_state *ips = ip_state(ns);
+	const struct inpcbtable *t;
+	const struct inpcb *inp;
+	const uint32_t index = req->pcb_index;
+	const uint16_t family = req->pcb_family;
+	uint32_t left = index;
+
+	KASSERT(klock_held(&ns->ns_klock));
+	if (ips == NULL)
+		return ENOENT;
+	for (t = ips->ips_pcbtables; t != NULL; t = t->inpt_nexttab) {
+		for (inp = t->inpt_list; inp != NULL; inp = inp->inp_next) {
+			if (family != 0 && inp->inp_af != family)
+				continue;
+			if (left-- > 0)
+				continue;
+			memset(req, 0, sizeof(*req));
+			req->pcb_index = index;
+			in_pcb_describe(inp, req);
+			return 0;
+		}
+	}
+	return ENOENT;
 }

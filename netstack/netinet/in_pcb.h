@@ -82,10 +82,19 @@ struct inpcb {
 
 struct inpcbtable {
 	struct netstack	*inpt_ns;	/* [I] */
-	const char	*inpt_name;	/* [I] "udp", "tcp", "raw" */
+	const char	*inpt_name;	/* [I] "udp", "tcp", "raw", "raw6" */
 	struct inpcb	*inpt_list;	/* [K] all PCBs, newest first */
 	struct inpcb	*inpt_hash[INP_HASHSIZE]; /* [K] bound, by lport */
 	unsigned	 inpt_count;	/* [K] */
+	/*
+	 * Every table of an instance is on one list headed in the IP
+	 * module's state (ips_pcbtables), for the socket list request;
+	 * inpt_listed says whether this one is.
+	 */
+	struct inpcbtable *inpt_nexttab; /* [K] */
+	bool		 inpt_listed;	/* [K] */
+	/* The protocol's state of a PCB (RUMP_TCPS_*), NULL: none. */
+	uint32_t	(*inpt_state)(const struct inpcb *); /* [I] */
 };
 
 void in_pcbtable_init(struct inpcbtable *t, struct netstack *ns,
@@ -190,6 +199,13 @@ int in_pcb_peeraddr(struct socket *so, struct ksockaddr_storage *ss,
  */
 int in_sockaddr_parse(const struct ksockaddr *nam, size_t namlen,
     uint32_t *addr, uint16_t *port, bool allow_unspec, bool *unspec);
+
+/*
+ * RUMP_SIOCLISTPCB (see rumpnet/rump_net.h): describe the index'th PCB
+ * of the instance's tables whose family matches.  => 0, ENOENT.
+ */
+struct rump_pcbreq;
+int in_pcb_list(struct netstack *ns, struct rump_pcbreq *req);
 
 /* The table list, for walks: first PCB, or NULL. */
 static inline struct inpcb *

@@ -134,6 +134,8 @@ struct ip_state {
 
 	/* Raw sockets (raw_ip.c). */
 	struct inpcbtable ips_rawtable;
+	/* Every PCB table of the instance, newest first (in_pcb.c). */
+	struct inpcbtable *ips_pcbtables;
 	uint64_t	 ips_rawstats[RAW_NSTATS];
 	unsigned	 ips_rawnproto;		/* protosw entries registered */
 };

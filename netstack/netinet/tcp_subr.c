@@ -6,6 +6,7 @@
  * place.
  */
 #include "netstack/netinet/tcp_var.h"
+#include "rumpnet/rump_net.h"
 #include "netstack/netinet/ip_var.h"
 #include "netstack/netinet/in_var.h"
 #include "netstack/netinet/in_cksum.h"
@@ -643,6 +644,18 @@ tcp_init_sysctl(struct netstack *ns, struct tcp_state *tcs)
 	    tcs->tcs_stats, TCP_NSTATS);
 }
 
+_Static_assert(TCPS_TIME_WAIT == RUMP_TCPS_TIME_WAIT &&
+    TCPS_LISTEN == RUMP_TCPS_LISTEN, "RUMP_TCPS_* follow TCPS_*");
+
+/* The socket list's state of a TCP PCB (RUMP_TCPS_* = TCPS_*). */
+static uint32_t
+tcp_pcb_state(const struct inpcb *inp)
+{
+	const struct tcpcb *tp = intotcpcb(inp);
+
+	return tp != NULL ? (uint32_t)tp->t_state : RUMP_TCPS_CLOSED;
+}
+
 int
 tcp_init(struct netstack *ns)
 {
@@ -652,6 +665,7 @@ tcp_init(struct netstack *ns)
 	tcs = kmem_zalloc(sizeof(*tcs));
 	ns->ns_mod[NSMOD_TCP] = tcs;
 	in_pcbtable_init(&tcs->tcs_table, ns, "tcp");
+	tcs->tcs_table.inpt_state = tcp_pcb_state;
 	cprng_bytes(tcs->tcs_secret, sizeof(tcs->tcs_secret));
 	if ((rv = tcp_init_sysctl(ns, tcs)) != 0 ||
 	    (rv = ip_proto_register(ns, KIPPROTO_TCP, tcp_input,

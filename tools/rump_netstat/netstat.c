@@ -4,8 +4,7 @@
  *	rump.netstat -r [-n] [-f inet|inet6]	routing tables
  *	rump.netstat -i [-an] [-f inet|inet6]	interfaces
  *	rump.netstat -s [-f inet] [-p proto]	protocol statistics
- *	rump.netstat [-an]			sockets (not listed: the
- *						kernel offers no list)
+ *	rump.netstat [-an] [-f inet|inet6]	sockets (NetBSD's format)
  *
  * The routing table is NetBSD's netstat -rn format (shared with
  * rump.route show).  Statistics are every counter of the sysctl tree
@@ -290,14 +289,145 @@ print_all_stats(int family, const char *proto)
 
 /* ---------------------------------------------------------- sockets */
 
-static void
-print_sockets(void)
+/* NetBSD's names of the TCP states, indexed by RUMP_TCPS_*. */
+static const char *const tcpstates[] = {
+	"CLOSED", "LISTEN", "SYN_SENT", "SYN_RCVD", "ESTABLISHED",
+	"CLOSE_WAIT", "FIN_WAIT_1", "CLOSING", "LAST_ACK", "FIN_WAIT_2",
+	"TIME_WAIT",
+};
+
+/* Every PCB of the kernel, in the kernel's order.  => count; *out is
+ * malloc'd.  Exits with a message if the kernel has no list. */
+static size_t
+fetch_pcbs(struct rump_pcbreq **out)
 {
-	printf("Active Internet connections (including servers)\n");
-	printf("%-5.5s %6.6s %6.6s  %-22.22s %-22.22s %s\n", "Proto",
-	    "Recv-Q", "Send-Q", "Local Address", "Foreign Address", "State");
-	fflush(stdout);
-	rn_warnx("socket list: not supported by this kernel");
+	struct rump_pcbreq req, *v = NULL, *nv;
+	size_t n = 0, cap = 0;
+	uint32_t i;
+
+	for (i = 0;; i++) {
+		memset(&req, 0, sizeof(req));
+		req.pcb_index = i;
+		if (rn_ioctl(RUMP_SIOCLISTPCB, &req) != 0) {
+			if (errno == ENOENT)
+				break;
+			rn_err(1, "socket list");
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
+				rn_err(1, "socket list");
+			v = nv;
+		}
+		req.pcb_table[sizeof(req.pcb_table) - 1] = '\0';
+		v[n++] = req;
+	}
+	*out = v;
+	return n;
+}
+
+/* "addr.port" as netstat prints it: "*" for a wildcard address or
+ * port, IPv6 link-local addresses with their %zone. */
+static void
+fmt_endpoint(const struct rump_pcbreq *p, const uint8_t *addr,
+    uint16_t port, char *buf, size_t len)
+{
+	char a[RN_INET6_STRLEN + RUMP_IFNAMSIZ + 1], ifn[RUMP_IFNAMSIZ];
+	char pstr[8];
+	size_t alen = p->pcb_family == RN_AF_INET ? 4 : 16;
+
+	if (rn_is_zero(addr, alen))
+		strcpy(a, "*");
+	else if (p->pcb_family == RN_AF_INET)
+		rn_fmt_inet(addr, a);
+	else {
+		rn_fmt_inet6(addr, a);
+		if (p->pcb_scopeid != 0 && rn_inet6_is_scoped(addr)) {
+			strcat(a, "%");
+			strcat(a, rn_ifname(p->pcb_scopeid, ifn));
+		}
+	}
+	if (port == 0)
+		strcpy(pstr, "*");
+	else
+		snprintf(pstr, sizeof(pstr), "%u", port);
+	snprintf(buf, len, "%s.%s", a, pstr);
+}
+
+static void
+print_pcb(const struct rump_pcbreq *p)
+{
+	char proto[16], local[96], foreign[96];
+	bool v6 = p->pcb_family == RN_AF_INET6;
+	size_t tl = strlen(p->pcb_table);
+
+	/* "tcp"/"udp"/"raw" get a 6 for IPv6 ("raw6" has it already). */
+	snprintf(proto, sizeof(proto), "%s%s", p->pcb_table,
+	    v6 && (tl == 0 || p->pcb_table[tl - 1] != '6') ? "6" : "");
+	fmt_endpoint(p, p->pcb_laddr, p->pcb_lport, local, sizeof(local));
+	fmt_endpoint(p, p->pcb_faddr, p->pcb_fport, foreign, sizeof(foreign));
+	printf("%-5.5s %6u %6u  %-22s %-22s", proto, p->pcb_rcvq,
+	    p->pcb_sndq, local, foreign);
+	if (p->pcb_state < sizeof(tcpstates) / sizeof(tcpstates[0]))
+		printf(" %s", tcpstates[p->pcb_state]);
+	else if (p->pcb_state != RUMP_TCPS_NONE)
+		printf(" %u", p->pcb_state);
+	printf("\n");
+}
+
+/*
+ * NetBSD's rules: without -a a socket whose local address is the
+ * wildcard (listeners, unconnected datagram sockets) is a server and
+ * not shown; raw sockets appear only with -a.  TCP and UDP sockets
+ * that are neither bound nor connected (among them the socket this
+ * program asks through) have nothing to show and are skipped.  One section per family,
+ * its header printed before its first line; within it TCP, then UDP,
+ * then raw.
+ */
+static void
+print_sockets(int family, bool aflag)
+{
+	static const char *const order[] = { "tcp", "udp", "raw" };
+	struct rump_pcbreq *v;
+	size_t n, i, k;
+	int f;
+	bool shown;
+
+	n = fetch_pcbs(&v);
+	for (f = RN_AF_INET; f != 0; f = f == RN_AF_INET ? RN_AF_INET6 : 0) {
+		if (family != 0 && family != f)
+			continue;
+		shown = false;
+		for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+			for (i = 0; i < n; i++) {
+				const struct rump_pcbreq *p = &v[i];
+
+				if (p->pcb_family != f ||
+				    strncmp(p->pcb_table, order[k], 3) != 0)
+					continue;
+				if (k < 2 && p->pcb_lport == 0 &&
+				    p->pcb_fport == 0)
+					continue;
+				if (!aflag && (k == 2 || rn_is_zero(p->pcb_laddr,
+				    f == RN_AF_INET ? 4 : 16)))
+					continue;
+				if (!shown) {
+					printf("Active Internet%s connections%s\n",
+					    f == RN_AF_INET6 ? "6" : "",
+					    aflag ? " (including servers)" : "");
+					printf("%-5.5s %6.6s %6.6s  %-22.22s "
+					    "%-22.22s %s\n", "Proto", "Recv-Q",
+					    "Send-Q", "Local Address",
+					    "Foreign Address",
+					    f == RN_AF_INET6 ? "(state)" :
+					    "State");
+					shown = true;
+				}
+				print_pcb(p);
+			}
+		}
+	}
+	free(v);
 }
 
 static int
@@ -313,13 +443,13 @@ parse_family(const char *s)
 int
 main(int argc, char **argv)
 {
-	int ch, rflag = 0, iflag = 0, sflag = 0, family = 0;
+	int ch, aflag = 0, rflag = 0, iflag = 0, sflag = 0, family = 0;
 	const char *proto = NULL;
 
 	rn_init("rump.netstat");
 	while ((ch = getopt(argc, argv, "af:inp:rsv")) != -1) {
 		switch (ch) {
-		case 'a': break;
+		case 'a': aflag = 1; break;
 		case 'f': family = parse_family(optarg); break;
 		case 'i': iflag = 1; break;
 		case 'n': break;		/* always numeric */
@@ -342,6 +472,6 @@ main(int argc, char **argv)
 	else if (sflag)
 		return print_all_stats(family, proto);
 	else
-		print_sockets();
+		print_sockets(family, aflag != 0);
 	return 0;
 }
