@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +37,8 @@ _Atomic int hj_fdmap[HJ_MAXFD];
 _Atomic int hj_nrump;
 
 /*
- * What the program asked for and what we could do.  Set once by the
- * constructor, read-only afterwards.
+ * What the program asked for and what we could do.  Set once by
+ * hj_init, read-only afterwards.
  */
 enum hj_state {
 	HJ_OFF,		/* RUMP_SERVER unset: everything on the host */
@@ -193,9 +194,10 @@ hj_famstr(char *buf, size_t len)
 /*
  * Start-up: point librumpclient's host calls at the host, read the
  * configuration, take over what a previous program left across exec,
- * and connect, saying loudly when the hijack cannot take effect.
+ * and connect, saying loudly when the hijack cannot take effect.  Runs
+ * once, from our constructor or from an earlier socket() call (another
+ * library's constructor may come first).
  */
-__attribute__((__constructor__))
 static void
 hj_init(void)
 {
@@ -241,6 +243,15 @@ hj_init(void)
 		hj_say("%s: sockets (%s) in the kernel at %s",
 		    program_invocation_short_name,
 		    hj_famstr(fams, sizeof(fams)), url);
+}
+
+static pthread_once_t hj_once = PTHREAD_ONCE_INIT;
+
+__attribute__((__constructor__))
+static void
+hj_ctor(void)
+{
+	pthread_once(&hj_once, hj_init);
 }
 
 /* ----------------------------------------------------- descriptor map */
@@ -331,6 +342,7 @@ socket(int domain, int type, int protocol)
 {
 	int rfd;
 
+	pthread_once(&hj_once, hj_init);
 	if (hj_state == HJ_OFF || !hj_hijacked_family(domain))
 		return HOST(socket)(domain, type, protocol);
 	if (hj_state == HJ_BROKEN) {

@@ -84,10 +84,11 @@ hj_poll_mixed(struct pollfd *rfds, nfds_t nr, struct pollfd *hfds,
 	hn = hj_hostpoll(hfds, nh + 1, timeout, mask);
 	if (hn < 0)
 		herr = errno;
-	if (hn <= 0 || !(hfds[nh].revents & (POLLIN | POLLHUP | POLLERR)))
+	if (hfds[nh].revents & (POLLIN | POLLHUP | POLLERR))
+		hn--;		/* the reply is there */
+	else if (timeout != 0)
 		rc_call_interrupt(&pd);		/* the host side won */
-	else
-		hn--;
+	/* else a poll with timeout 0 answers at once anyway. */
 	rn = rc_poll_finish(&pd, rfds, nr);
 	if (rn < 0 && errno == EINTR) {
 		/*
