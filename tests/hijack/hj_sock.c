@@ -132,6 +132,51 @@ test_accept(void)
 	close(l);
 }
 
+/* The host sockets of this process (the library's connections), as
+ * one string of inode numbers. */
+static void
+host_sockets(char *buf, size_t len)
+{
+	char path[64], link[64];
+
+	buf[0] = '\0';
+	for (int fd = 0; fd < 1024; fd++) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		if ((n = readlink(path, link, sizeof(link) - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		if (strncmp(link, "socket:", 7) == 0 &&
+		    strlen(buf) + strlen(link) + 2 < len) {
+			strcat(buf, link);
+			strcat(buf, " ");
+		}
+	}
+}
+
+/*
+ * An error the kernel returns (here EMSGSIZE for a datagram larger
+ * than UDP allows) is the call's result: the library keeps its
+ * connection, and with it the process and its sockets.
+ */
+static void
+test_error_keeps_connection(int u, const struct sockaddr_in *to)
+{
+	static char big[70000];
+	char before[512], after[512];
+
+	host_sockets(before, sizeof(before));
+	HJ_CHECK(before[0] != '\0');
+	HJ_CHECK(sendto(u, big, sizeof(big), 0, (const struct sockaddr *)to,
+	    sizeof(*to)) < 0 && errno == EMSGSIZE);
+	HJ_CHECK(sendto(u, "ok", 2, 0, (const struct sockaddr *)to,
+	    sizeof(*to)) == 2);
+	host_sockets(after, sizeof(after));
+	if (strcmp(before, after) != 0)
+		hj_fail("connections changed: %s-> %s", before, after);
+}
+
 static void
 test_dgram(void)
 {
@@ -159,6 +204,8 @@ test_dgram(void)
 	    &len) == 5);
 	HJ_CHECK(memcmp(buf, "again", 5) == 0);
 	hj_ok("recvfrom");
+	test_error_keeps_connection(v, &sin);
+	HJ_CHECK(recv(u, buf, sizeof(buf), 0) == 2);
 	close(u);
 	close(v);
 }

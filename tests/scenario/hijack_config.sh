@@ -62,4 +62,32 @@ expect_line "the socket call failed" "FileNotFoundError" err.txt
 # verbose says where the sockets go.
 expect_status 0 "verbose" hijacked 1 env RUMPHIJACK=verbose python3 kinds.py
 expect_line "verbose" "rumphijack: python3: sockets \\(all:nolocal\\) in the kernel at unix://$WORKDIR/node1" err.txt
+# The rumphijack command: the same, with checks before the program runs.
+RH="$top_builddir/tools/librumphijack/rumphijack"
+export RUMPHIJACK_LIB="$HIJACK_LIB"
+expect_status 0 "rumphijack -s" "$RH" -s "unix://$WORKDIR/node1" \
+    -c socket=inet python3 kinds.py
+expect_line "rumphijack -c" "^rump host host$" out.txt
+expect_status 1 "rumphijack without a server" env -u RUMP_SERVER "$RH" \
+    python3 kinds.py
+expect_line "no server" "rumphijack: RUMP_SERVER is not set" err.txt
+[ ! -s out.txt ] || fail "rumphijack ran the program without a server"
+# A statically linked program would quietly use the host: refused.
+static=""
+for p in /sbin/ldconfig /usr/sbin/ldconfig; do
+	if [ -x "$p" ] && command -v readelf >/dev/null &&
+	    ! readelf -l "$p" | grep -q INTERP; then
+		static=$p
+		break
+	fi
+done
+if [ -n "$static" ]; then
+	expect_status 1 "static program" "$RH" -s "unix://$WORKDIR/node1" \
+	    "$static" -p
+	expect_line "static" "rumphijack: $static is statically linked" \
+	    err.txt
+	[ ! -s out.txt ] || fail "rumphijack ran a static program"
+else
+	debug "no statically linked program to try"
+fi
 exit 0

@@ -63,6 +63,7 @@ struct rc_conn {
 	pid_t		 cn_pid;	/* [I] the process that made it */
 	uint32_t	 cn_id;		/* [I] the server's connection id */
 	uint32_t	 cn_reqid;	/* [owner] last request id sent */
+	bool		 cn_broken;	/* [owner] framing lost: unusable */
 };
 
 static pthread_mutex_t rc_mtx = PTHREAD_MUTEX_INITIALIZER;
@@ -159,6 +160,7 @@ rc_send(struct rc_conn *cn, unsigned op, const struct sp_arg *args)
 	if (rv != 0) {
 		rc_warn("lost the connection to %s (did rump_server exit?)",
 		    getenv("RUMP_SERVER"));
+		cn->cn_broken = true;
 		return ECONNRESET;
 	}
 	return 0;
@@ -166,8 +168,9 @@ rc_send(struct rc_conn *cn, unsigned op, const struct sp_arg *args)
 
 /*
  * Read the reply to the last request sent on cn (operation op).
- * => 0 and *rep and *bufp; the server's errno; or, the connection being
- * unusable from now on, ECONNRESET/EPROTO/EPROTONOSUPPORT/ENOMEM.
+ * => 0 and *rep and *bufp; the server's errno; or, with cn_broken set
+ * (the connection is unusable from now on), ECONNRESET, EPROTO,
+ * EPROTONOSUPPORT or ENOMEM.
  */
 static int
 rc_recv(struct rc_conn *cn, unsigned op, struct sp_msg *rep,
@@ -180,10 +183,14 @@ rc_recv(struct rc_conn *cn, unsigned op, struct sp_msg *rep,
 	*bufp = NULL;
 	if (rc_readn(cn->cn_fd, hdr, sizeof(hdr)) != 0)
 		goto lost;
-	if ((rv = sp_hdr_decode(hdr, sizeof(hdr), &h)) != 0)
+	if ((rv = sp_hdr_decode(hdr, sizeof(hdr), &h)) != 0) {
+		cn->cn_broken = true;
 		return rv == SP_HDR_VERSION ? EPROTONOSUPPORT : EPROTO;
-	if ((buf = malloc(SP_HDRSIZE + (size_t)h.h_len)) == NULL)
+	}
+	if ((buf = malloc(SP_HDRSIZE + (size_t)h.h_len)) == NULL) {
+		cn->cn_broken = true;
 		return ENOMEM;
+	}
 	memcpy(buf, hdr, SP_HDRSIZE);
 	if (rc_readn(cn->cn_fd, buf + SP_HDRSIZE, h.h_len) != 0) {
 		free(buf);
@@ -194,6 +201,7 @@ rc_recv(struct rc_conn *cn, unsigned op, struct sp_msg *rep,
 	    rep->m_hdr.h_error > 4095) {
 		free(buf);
 		rc_warn("malformed reply from %s", getenv("RUMP_SERVER"));
+		cn->cn_broken = true;
 		return EPROTO;
 	}
 	if (rep->m_hdr.h_error != 0) {
@@ -205,15 +213,8 @@ rc_recv(struct rc_conn *cn, unsigned op, struct sp_msg *rep,
 lost:
 	rc_warn("lost the connection to %s (did rump_server exit?)",
 	    getenv("RUMP_SERVER"));
+	cn->cn_broken = true;
 	return ECONNRESET;
-}
-
-/* Is this error one after which cn cannot be used? */
-static int
-rc_fatal(int error)
-{
-	return error == ECONNRESET || error == EPROTO ||
-	    error == EPROTONOSUPPORT || error == ENOMEM || error == EMSGSIZE;
 }
 
 static int
@@ -471,7 +472,7 @@ rc_call(unsigned op, const struct sp_arg *args, struct sp_msg *rep,
 	if ((error = rc_thread_conn(&cn)) != 0)
 		return error;
 	error = rc_exchange(cn, op, args, rep, bufp);
-	if (rc_fatal(error))
+	if (cn->cn_broken)
 		rc_thread_drop(cn);
 	return error;
 }
@@ -487,7 +488,8 @@ rc_call_start(unsigned op, const struct sp_arg *args, struct rc_pending *pd)
 	if ((error = rc_thread_conn(&cn)) != 0)
 		return error;
 	if ((error = rc_send(cn, op, args)) != 0) {
-		rc_thread_drop(cn);
+		if (cn->cn_broken)
+			rc_thread_drop(cn);
 		return error;
 	}
 	pd->pd_conn = cn;
@@ -502,7 +504,7 @@ rc_call_finish(struct rc_pending *pd, struct sp_msg *rep, uint8_t **bufp)
 {
 	int error = rc_recv(pd->pd_conn, pd->pd_op, rep, bufp);
 
-	if (rc_fatal(error))
+	if (pd->pd_conn->cn_broken)
 		rc_thread_drop(pd->pd_conn);
 	return error;
 }
@@ -516,7 +518,6 @@ rc_call_interrupt(const struct rc_pending *pd)
 	struct sp_msg rep;
 	uint64_t cookie;
 	uint8_t *buf;
-	int error;
 
 	pthread_mutex_lock(&rc_mtx);
 	cookie = rc_cookie;
@@ -526,9 +527,9 @@ rc_call_interrupt(const struct rc_pending *pd)
 	    rc_conn_open(cookie, &rc_spare, &cookie) != 0)
 		rc_spare = NULL;
 	if (rc_spare != NULL) {
-		error = rc_exchange(rc_spare, SP_OP_INTERRUPT, a, &rep, &buf);
+		(void)rc_exchange(rc_spare, SP_OP_INTERRUPT, a, &rep, &buf);
 		free(buf);
-		if (rc_fatal(error)) {
+		if (rc_spare->cn_broken) {
 			rc_conn_free(rc_spare);
 			rc_spare = NULL;
 		}

@@ -52,3 +52,14 @@ EXTRA_DIST += tests/scenario/hijack_lib.sh
 
 # iperf3 through the hijack library, against Linux veth.
 EXTRA_DIST += bench/hijack_bench.sh bench/HIJACK-REPORT.md
+
+# The rumphijack command: LD_PRELOAD with checks.
+bin_SCRIPTS = tools/librumphijack/rumphijack
+CLEANFILES += tools/librumphijack/rumphijack
+EXTRA_DIST += tools/librumphijack/rumphijack.in
+tools/librumphijack/rumphijack: $(srcdir)/tools/librumphijack/rumphijack.in Makefile
+	@$(MKDIR_P) tools/librumphijack
+	sed -e 's|@libdir[@]|$(libdir)|g' \
+	    $(srcdir)/tools/librumphijack/rumphijack.in > $@.tmp
+	chmod +x $@.tmp
+	mv $@.tmp $@
