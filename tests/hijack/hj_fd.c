@@ -48,6 +48,9 @@ main(void)
 	HJ_CHECK(close(p[0]) == 0 && close(p[1]) == 0 && close(d) == 0);
 	xfer(a, b, "dup2 ok");
 	HJ_CHECK(dup2(a, a) == a);
+	/* A bad descriptor leaves the target alone. */
+	HJ_CHECK(dup2(999, a) < 0 && errno == EBADF);
+	xfer(a, b, "intact");
 	hj_ok("dup2");
 
 	/* dup3 with O_CLOEXEC onto a chosen number. */

@@ -476,9 +476,14 @@ dup3(int fd, int newfd, int flags)
 {
 	if (fd == newfd || newfd < 0)
 		return HOST(dup3)(fd, newfd, flags);	/* its errors */
+	/* A bad fd leaves newfd alone (the placeholder check covers
+	 * rump descriptors too). */
+	if (HOST(fcntl)(fd, F_GETFD) < 0)
+		return -1;
 	/* Whatever newfd was goes, as dup2 closes it. */
 	if (hj_rumpfd(newfd) >= 0)
 		(void)hj_unmap_close(newfd);
+	hj_epoll_forget_set(newfd);
 	if (hj_rumpfd(fd) < 0)
 		return HOST(dup3)(fd, newfd, flags);
 	return hj_dup_to(fd, HOST(dup3)(fd, newfd, flags));
