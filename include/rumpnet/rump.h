@@ -32,9 +32,13 @@ int rump_init(void);
  * "rumpnet_shmif" no shmif interfaces.  The kernel proper, including
  * IPv4 ("rumpnet", "rumpnet_net", "rumpnet_netinet", "rumpdev",
  * "rumpvfs"), is always present.  names == NULL starts everything, like
- * rump_init().  Like rump_init(), a call once the kernel runs does
- * nothing and returns 0.
- * => 0, EINVAL for an unknown name, or another errno value.
+ * rump_init() (which leaves sockin out).  Like rump_init(), a call once the kernel runs does
+ * nothing and returns 0.  "rumpnet_sockin" (sockin(4)) serves PF_INET
+ * and PF_INET6 sockets with host sockets instead of the kernel's own
+ * protocols, so it cannot be named with "rumpnet_netinet" or
+ * "rumpnet_netinet6" (EEXIST); rump_init() never starts it.
+ * => 0, EINVAL for an unknown name, EEXIST for that pair, or another
+ *    errno value.
  */
 int rump_init_components(const char *const *names);
 

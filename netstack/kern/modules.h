@@ -29,10 +29,11 @@ NETSTACK_OPTIONAL_MODULE(ip6);	/* IPv6, ICMPv6, UDP/TCP over IPv6 */
 NETSTACK_OPTIONAL_MODULE(tcp6);	/* TCP over IPv6 (needs tcp and ip6) */
 NETSTACK_OPTIONAL_MODULE(shmif);	/* shmif interface cloner */
 NETSTACK_OPTIONAL_MODULE(virtif);	/* host tap interface cloner */
+NETSTACK_OPTIONAL_MODULE(sockin);	/* AF_INET/AF_INET6 on host sockets */
 
 #define NETSTACK_MODULE_LIST \
 	&kern_module, &socket_module, &if_module, &route_module, \
 	&inet_module, &ip_module, &tcp_module, &inet6_module, &ip6_module, \
-	&tcp6_module, &shmif_module, &virtif_module,
+	&tcp6_module, &shmif_module, &virtif_module, &sockin_module,
 
 #endif /* _NETSTACK_KERN_MODULES_H_ */

@@ -41,6 +41,7 @@ enum netstack_modid {
 	NSMOD_ND6,
 	NSMOD_SHMIF,
 	NSMOD_VIRTIF,
+	NSMOD_SOCKIN,		/* host-socket backend */
 	NSMOD_MAX
 };
 

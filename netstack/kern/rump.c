@@ -41,14 +41,20 @@ static const struct rump_component {
 	{ "rumpnet_netinet6",	{ "inet6", "ip6", "tcp6", NULL } },
 	{ "rumpnet_shmif",	{ "shmif", NULL } },
 	{ "rumpnet_virtif",	{ "virtif", NULL } },
-	{ "rumpnet_sockin",	{ NULL } },
+	{ "rumpnet_sockin",	{ "sockin", NULL } },
 	{ "rumpdev",		{ NULL } },
 	{ "rumpvfs",		{ NULL } },
 };
 #define RUMP_NCOMPONENTS \
 	(sizeof(rump_components) / sizeof(rump_components[0]))
-/* Room for every module of every component, and the terminating NULL. */
-#define RUMP_MAXSKIP	(RUMP_NCOMPONENTS * 3 + 1)
+/* Room for every module of every component, "tcp", and the NULL. */
+#define RUMP_MAXSKIP	(RUMP_NCOMPONENTS * 3 + 2)
+
+/*
+ * sockin takes PF_INET/PF_INET6 sockets over, so it is never part of a
+ * kernel that did not ask for it: rump_init() leaves it out.
+ */
+static const char *const rump_default_skip[] = { "sockin", NULL };
 
 /* "librumpnet_shmif.so" or "rumpnet_shmif": its index, or -1. */
 static int
@@ -97,7 +103,13 @@ rump_boot(const char *const *skip)
 int
 rump_init(void)
 {
-	return rump_boot(NULL);
+	return rump_boot(rump_default_skip);
+}
+
+static bool
+rump_component_is(int i, const char *name)
+{
+	return strcmp(rump_components[i].rc_name, name) == 0;
 }
 
 int
@@ -105,16 +117,30 @@ rump_init_components(const char *const *names)
 {
 	bool wanted[RUMP_NCOMPONENTS] = { false };
 	const char *skip[RUMP_MAXSKIP];
+	bool sockin = false, owninet = false;
 	size_t nskip = 0;
 	int i;
 
 	if (names == NULL)
-		return rump_boot(NULL);
+		return rump_boot(rump_default_skip);
 	for (; *names != NULL; names++) {
 		if ((i = rump_component_lookup(*names)) < 0)
 			return EINVAL;
 		wanted[i] = true;
+		sockin |= rump_component_is(i, "rumpnet_sockin");
+		owninet |= rump_component_is(i, "rumpnet_netinet") ||
+		    rump_component_is(i, "rumpnet_netinet6");
 	}
+	/*
+	 * sockin serves PF_INET/PF_INET6 sockets with host sockets; the
+	 * kernel's own protocols would serve them too.  Refuse the pair;
+	 * with sockin alone the own TCP is not started (IPv4 itself stays,
+	 * for interface configuration).
+	 */
+	if (sockin && owninet)
+		return EEXIST;
+	if (sockin)
+		skip[nskip++] = "tcp";
 	for (size_t c = 0; c < RUMP_NCOMPONENTS; c++) {
 		if (wanted[c])
 			continue;

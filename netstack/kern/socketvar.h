@@ -116,6 +116,13 @@ struct protosw {
 #define PR_CONNREQUIRED	0x04	/* must connect before sending */
 #define PR_WANTRCVD	0x08	/* call pr_rcvd after reads */
 #define PR_LISTEN	0x10	/* supports listen/accept */
+/* Owns its domain: while an exclusive switch of a domain is registered,
+ * sockets of that domain are made only from exclusive switches (sockin
+ * takes AF_INET/AF_INET6 over from the kernel's own protocols). */
+#define PR_EXCLUSIVE	0x20
+/* Also pass SOL_SOCKET settings to pr_ctloutput, after the socket layer
+ * applied them; an error from it is the call's error. */
+#define PR_SOLSOCKET	0x40
 
 	/* Create the PCB (so->so_pcb).  proto is the socket() argument. */
 	int	(*pr_attach)(struct socket *so, int proto);

@@ -16,11 +16,29 @@
 /* Linux's SOCK_MAX and NPROTO: larger values are refused early. */
 #define SOCK_TYPE_MAX	11
 
+/* Exclusive and ordinary switches of a domain never conflict. */
+static bool
+proto_sameclass(const struct protosw *a, const struct protosw *b)
+{
+	return ((a->pr_flags ^ b->pr_flags) & PR_EXCLUSIVE) == 0;
+}
+
 static bool
 proto_same(const struct protosw *a, const struct protosw *b)
 {
 	return a->pr_domain == b->pr_domain && a->pr_type == b->pr_type &&
-	    a->pr_protocol == b->pr_protocol;
+	    a->pr_protocol == b->pr_protocol && proto_sameclass(a, b);
+}
+
+/* Does an exclusive switch own the domain? */
+static bool
+proto_domain_owned(const struct socket_state *ss, int domain)
+{
+	for (unsigned i = 0; i < ss->ss_nprotos; i++)
+		if (ss->ss_protos[i].pe_pr->pr_domain == domain &&
+		    (ss->ss_protos[i].pe_pr->pr_flags & PR_EXCLUSIVE))
+			return true;
+	return false;
 }
 
 int
@@ -42,7 +60,8 @@ proto_register(struct netstack *ns, const struct protosw *pr,
 			return EEXIST;
 		if (isdefault && pe->pe_default &&
 		    pe->pe_pr->pr_domain == pr->pr_domain &&
-		    pe->pe_pr->pr_type == pr->pr_type)
+		    pe->pe_pr->pr_type == pr->pr_type &&
+		    proto_sameclass(pe->pe_pr, pr))
 			return EEXIST;
 	}
 	if (ss->ss_nprotos == ss->ss_protosize) {
@@ -115,15 +134,18 @@ proto_lookup(struct netstack *ns, int domain, int type, int protocol,
 {
 	struct socket_state *ss = socket_state(ns);
 	const struct protosw *dflt = NULL, *wild = NULL;
-	bool family = false, typematch = false;
+	bool family = false, typematch = false, owned;
 	unsigned i;
 
 	KASSERT(klock_held(&ns->ns_klock));
+	owned = proto_domain_owned(ss, domain);
 	for (i = 0; i < ss->ss_nprotos; i++) {
 		const struct protoent *pe = &ss->ss_protos[i];
 		const struct protosw *pr = pe->pe_pr;
 
 		if (pr->pr_domain != domain)
+			continue;
+		if (owned && !(pr->pr_flags & PR_EXCLUSIVE))
 			continue;
 		family = true;
 		if (pr->pr_type != type)

@@ -882,21 +882,40 @@ sooptbit(int name)
 	}
 }
 
+static int sosetopt_local(struct socket *so, int name, const void *val,
+    size_t len);
+
 int
 sosetopt(struct socket *so, int level, int name, const void *val,
     size_t len)
 {
-	struct klinger l;
-	int error, v, bit;
+	const struct protosw *pr = so->so_proto;
+	int error;
 
 	if (level != KSOL_SOCKET) {
 		if ((error = socheck(so)) != 0)
 			return error;
-		if (so->so_proto->pr_ctloutput == NULL)
+		if (pr->pr_ctloutput == NULL)
 			return ENOPROTOOPT;
-		return (*so->so_proto->pr_ctloutput)(so, true, level, name,
+		return (*pr->pr_ctloutput)(so, true, level, name,
 		    (void *)(uintptr_t)val, &len);
 	}
+	if ((error = sosetopt_local(so, name, val, len)) != 0)
+		return error;
+	if ((pr->pr_flags & PR_SOLSOCKET) && pr->pr_ctloutput != NULL &&
+	    socheck(so) == 0)
+		return (*pr->pr_ctloutput)(so, true, level, name,
+		    (void *)(uintptr_t)val, &len);
+	return 0;
+}
+
+/* A SOL_SOCKET option the socket layer keeps itself. */
+static int
+sosetopt_local(struct socket *so, int name, const void *val, size_t len)
+{
+	struct klinger l;
+	int error, v, bit;
+
 	if ((bit = sooptbit(name)) != 0) {
 		if ((error = sooptint(val, len, &v)) != 0)
 			return error;

@@ -217,6 +217,11 @@ main(int argc, char **argv)
 	if (rv != 0) {
 		if (srv.s_url.u_unix)
 			(void)unlink(srv.s_url.u_path);
+		if (rv == EEXIST)
+			rs_fail("-l rumpnet_sockin cannot be combined with "
+			    "-l rumpnet_netinet or -l rumpnet_netinet6: both "
+			    "would serve PF_INET sockets (sockin uses the "
+			    "host's, the others the kernel's own TCP/IP)");
 		rs_fail("rump_init: %s", strerror(rv));
 	}
 	free(comps);
