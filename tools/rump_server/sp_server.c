@@ -216,20 +216,22 @@ sp_reply(int fd, unsigned op, uint32_t reqid, int error,
 
 /* ------------------------------------------------------- processes */
 
-/* A cookie no process has.  Lock held. */
+/*
+ * A cookie no process has.  Lock held.  Cookies come from the host's
+ * random source, so a client cannot guess another's; the fallback
+ * (getentropy failing) only keeps them unique.
+ */
 static uint64_t
 sp_cookie_new(struct sp_server *s)
 {
+	struct sp_kproc *k;
 	uint64_t v = 0;
 
 	for (;;) {
 		if (getentropy(&v, sizeof(v)) != 0)
-			v ^= ((uint64_t)rand() << 32) ^ (uint64_t)rand() ^
-			    (uint64_t)(uintptr_t)&v;
+			v = v * 6364136223846793005u + 1442695040888963407u;
 		if (v == 0)
 			continue;
-		struct sp_kproc *k;
-
 		for (k = s->s_kprocs; k != NULL && k->k_cookie != v;
 		    k = k->k_next)
 			continue;
