@@ -19,7 +19,7 @@ cd "$(dirname "$0")"
 # Build and test dependencies (Debian package names).
 pkgs="build-essential autoconf automake libtool pkg-config libpcap-dev
 check tcpdump tshark python3 python3-scapy iproute2 netcat-openbsd curl
-iperf3 graphviz"
+iperf3 graphviz iputils-ping"
 
 missing=""
 for p in $pkgs; do

@@ -33,8 +33,11 @@
 #include "netstack/kern/socketvar.h"
 #include "netstack/kern/sysctl.h"
 #include "netstack/kern/modules.h"
+#include "netstack/netinet/in.h"
+#include "netstack/netinet/ip_var.h"
 #include "rumpuser/rumpuser.h"
 #include "rumpuser/rumpuser_sock.h"
+#include "rumpnet/rump_net.h"
 
 /* Bytes moved per host call; also the largest datagram received. */
 #define SOCKIN_IOSIZE		(64u * 1024)
@@ -854,6 +857,102 @@ static const struct protosw sockin_protosw[] = {
 	    PR_ATOMIC | PR_ADDR),
 };
 
+/* ------------------------------------------------------------ listing */
+
+/* One end of a host socket's address: family, address bytes, port
+ * (host order).  => false if the host has none (not connected). */
+static bool
+sockin_endpoint(int fd, bool peer, uint16_t *famp, uint8_t addr[16],
+    uint16_t *portp, uint32_t *scopep)
+{
+	struct ksockaddr_storage ss;
+	struct ksockaddr_in sin;
+	struct ksockaddr_in6 sin6;
+	size_t len = sizeof(ss);
+	uint16_t fam;
+
+	if (rumpuser_sock_name(fd, peer, &ss, &len) != 0 || len < 2)
+		return false;
+	memcpy(&fam, &ss, sizeof(fam));
+	if (fam == AF_INET && len >= sizeof(sin)) {
+		memcpy(&sin, &ss, sizeof(sin));
+		memcpy(addr, &sin.sin_addr, 4);
+		*portp = ntohs(sin.sin_port);
+	} else if (fam == AF_INET6 && len >= sizeof(sin6)) {
+		memcpy(&sin6, &ss, sizeof(sin6));
+		memcpy(addr, &sin6.sin6_addr, 16);
+		*portp = ntohs(sin6.sin6_port);
+		*scopep = sin6.sin6_scope_id;
+	} else
+		return false;
+	*famp = fam;
+	return true;
+}
+
+/* The TCP state a stream socket's own flags tell. */
+static uint32_t
+sockin_tcpstate(const struct socket *so)
+{
+	if (so->so_options & SO_OPT_ACCEPTCONN)
+		return RUMP_TCPS_LISTEN;
+	if (so->so_state & SS_ISCONNECTED)
+		return RUMP_TCPS_ESTABLISHED;
+	if (so->so_state & SS_ISCONNECTING)
+		return RUMP_TCPS_SYN_SENT;
+	return RUMP_TCPS_CLOSED;
+}
+
+/*
+ * RUMP_SIOCLISTPCB for sockin's sockets (ips_pcblist_ext): addresses
+ * are the host socket's (an unbound one reads as the wildcard with
+ * port 0), queue sizes the kernel socket's, the TCP state what the
+ * socket layer knows (LISTEN, SYN_SENT, ESTABLISHED or CLOSED).
+ */
+static int
+sockin_list(struct netstack *ns, struct rump_pcbreq *req)
+{
+	struct sockin_state *sis = sockin_state(ns);
+	const struct sockin_pcb *sk;
+	struct rump_pcbreq r;
+	uint32_t left = req->pcb_index;
+	uint16_t fam, pfam;
+
+	if (sis == NULL)
+		return ENOENT;
+	for (sk = sis->sis_pcbs; sk != NULL; sk = sk->sk_next) {
+		const struct socket *so = sk->sk_so;
+
+		if (so == NULL)
+			continue;
+		memset(&r, 0, sizeof(r));
+		if (!sockin_endpoint(sk->sk_fd, false, &fam, r.pcb_laddr,
+		    &r.pcb_lport, &r.pcb_scopeid))
+			continue;
+		if (req->pcb_family != 0 && fam != req->pcb_family)
+			continue;
+		if (left-- > 0)
+			continue;
+		(void)sockin_endpoint(sk->sk_fd, true, &pfam, r.pcb_faddr,
+		    &r.pcb_fport, &r.pcb_scopeid);
+		r.pcb_family = fam;
+		r.pcb_index = req->pcb_index;
+		if (sk->sk_flags & SK_DGRAM) {
+			memcpy(r.pcb_table, "udp", 4);
+			r.pcb_proto = KIPPROTO_UDP;
+			r.pcb_state = RUMP_TCPS_NONE;
+		} else {
+			memcpy(r.pcb_table, "tcp", 4);
+			r.pcb_proto = KIPPROTO_TCP;
+			r.pcb_state = sockin_tcpstate(so);
+		}
+		r.pcb_rcvq = so->so_rcv.sb_cc;
+		r.pcb_sndq = so->so_snd.sb_cc;
+		*req = r;
+		return 0;
+	}
+	return ENOENT;
+}
+
 /* ------------------------------------------------------------- module */
 
 static void sockin_fini(struct netstack *ns);
@@ -883,6 +982,8 @@ sockin_init(struct netstack *ns)
 			sockin_fini(ns);
 			return rv;
 		}
+	if (ip_state(ns) != NULL)
+		ip_state(ns)->ips_pcblist_ext = sockin_list;
 	return 0;
 }
 
@@ -898,6 +999,8 @@ sockin_fini(struct netstack *ns)
 
 	if (sis == NULL)
 		return;
+	if (ip_state(ns) != NULL && ip_state(ns)->ips_pcblist_ext == sockin_list)
+		ip_state(ns)->ips_pcblist_ext = NULL;
 	sis->sis_dying = true;
 	if (sis->sis_running) {
 		unsigned depth;

@@ -9,7 +9,7 @@ set -eu
 
 builddir=${top_builddir:-.}
 libs="$builddir/.libs/libnetstack.a"
-for extra in libshmifkern.a libshmifbus.a libsockinkern.a; do
+for extra in libshmifkern.a libshmifbus.a libvirtifkern.a libsockinkern.a; do
 	[ -f "$builddir/.libs/$extra" ] && libs="$libs $builddir/.libs/$extra"
 done
 

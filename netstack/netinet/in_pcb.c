@@ -501,7 +501,7 @@ in_pcb_describe(const struct inpcb *inp, struct rump_pcbreq *req)
 int
 in_pcb_list(struct netstack *ns, struct rump_pcbreq *req)
 {
-	const struct ip_state *ips = ip_state(ns);
+	struct ip_state *ips = ip_state(ns);
 	const struct inpcbtable *t;
 	const struct inpcb *inp;
 	const uint32_t index = req->pcb_index;
@@ -522,6 +522,14 @@ in_pcb_list(struct netstack *ns, struct rump_pcbreq *req)
 			in_pcb_describe(inp, req);
 			return 0;
 		}
+	}
+	if (ips->ips_pcblist_ext != NULL) {
+		int rv;
+
+		req->pcb_index = left;
+		rv = (*ips->ips_pcblist_ext)(ns, req);
+		req->pcb_index = index;
+		return rv;
 	}
 	return ENOENT;
 }

@@ -116,6 +116,8 @@ extern const char *const raw_stat_names[RAW_NSTATS];
 
 struct ipq;
 
+struct rump_pcbreq;
+
 struct ip_state {
 	uint64_t	 ips_stats[IP_NSTATS];
 	int32_t		 ips_forwarding;	/* net.inet.ip.forwarding */
@@ -136,6 +138,13 @@ struct ip_state {
 	struct inpcbtable ips_rawtable;
 	/* Every PCB table of the instance, newest first (in_pcb.c). */
 	struct inpcbtable *ips_pcbtables;
+	/*
+	 * Sockets kept outside those tables (sockin), listed after them:
+	 * fill req for its pcb_index'th socket of family pcb_family (0:
+	 * any).  => 0, ENOENT.  NULL: none.
+	 */
+	int		(*ips_pcblist_ext)(struct netstack *,
+			    struct rump_pcbreq *);
 	uint64_t	 ips_rawstats[RAW_NSTATS];
 	unsigned	 ips_rawnproto;		/* protosw entries registered */
 };

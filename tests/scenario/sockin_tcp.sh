@@ -9,6 +9,7 @@
 #    checked with SHA-256; the same over ::1.
 # 2. A kernel listener accepts a host client's connection (python, then
 #    nc), data both ways.
+#    rump.netstat -an lists the listener.
 # 3. A client killed while blocked in recv: the server closes its
 #    socket (the host peer sees the end) and goes on serving.
 . "$top_srcdir/tests/scenario/common.sh"
@@ -16,6 +17,13 @@
 . "$top_srcdir/tests/scenario/sockin_lib.sh"
 
 sockin_setup
+
+# port_ready FILE: FILE holds a whole "port N" line (newline written).
+port_ready()
+{
+	grep -Eq '^port [0-9]+$' "$1" &&
+	    [ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ]
+}
 head -c 2000000 /dev/urandom > up.bin
 head -c 1500000 /dev/urandom > down.bin
 
@@ -38,12 +46,17 @@ for addr in 127.0.0.1 ::1; do
 	    > serve.out 2> serve.err &
 	spid=$!
 	i=0
-	until grep -q '^port ' serve.out; do
+	until port_ready serve.out; do
 		i=$((i + 1))
 		[ $i -gt 200 ] && fail "listener on $addr: $(cat serve.err)"
 		sleep 0.05
 	done
 	port=$(sed -n 's/^port //p' serve.out)
+	# rump.netstat lists the listener with the host socket's address.
+	"$top_builddir/tools/rump_netstat/rump.netstat" -an > netstat.txt ||
+	    fail "rump.netstat -an"
+	grep -Eq "^tcp6? +0 +0  $(echo "$addr" | sed 's/\./\\./g')\.$port +\*\.\* +LISTEN\$" \
+	    netstat.txt || { cat netstat.txt >&2; fail "listener on $addr:$port not listed"; }
 	timeout 30 python3 "$SOCKIN_HOST" tcp-client "$addr" "$port" up.bin \
 	    got_down.bin || fail "host client to $addr: exit $?"
 	wait $spid || fail "listener on $addr: $(cat serve.err)"
@@ -60,7 +73,7 @@ if command -v nc >/dev/null 2>&1 && nc -h 2>&1 | grep -q -- '-N.*[Ss]hutdown'; t
 	    > serve.out 2> serve.err &
 	spid=$!
 	i=0
-	until grep -q '^port ' serve.out; do
+	until port_ready serve.out; do
 		i=$((i + 1))
 		[ $i -gt 200 ] && fail "listener for nc: $(cat serve.err)"
 		sleep 0.05

@@ -763,23 +763,31 @@ static void
 do_linkstr(const struct ifcmd *c)
 {
 	struct rump_linkstr *ls;
-	size_t n;
+	char name[RUMP_IFNAMSIZ];
+	size_t n = 0;
+	int rv, error;
 
-	if ((ls = calloc(1, sizeof(*ls))) == NULL)
-		rn_err(1, "linkstr");
-	rn_setifname(ls->ls_name, c->ifname);
-	if (c->unlinkstr) {
-		ls->ls_cmd = RUMP_LINKSTR_UNSET;
-	} else {
+	/* Every check that exits comes before the allocation. */
+	rn_setifname(name, c->ifname);
+	if (!c->unlinkstr) {
 		n = strlen(c->linkstr);
 		if (n == 0 || n >= sizeof(ls->ls_path))
 			rn_errx(1, "linkstr: bad path length");
+	}
+	if ((ls = calloc(1, sizeof(*ls))) == NULL)
+		rn_err(1, "linkstr");
+	memcpy(ls->ls_name, name, sizeof(name));
+	if (c->unlinkstr) {
+		ls->ls_cmd = RUMP_LINKSTR_UNSET;
+	} else {
 		memcpy(ls->ls_path, c->linkstr, n);
 		ls->ls_len = (uint32_t)(n + 1);
 	}
-	if (rn_ioctl(RUMP_SIOCSLINKSTR, ls) != 0)
-		rn_err(1, "SIOCSLINKSTR %s", c->ifname);
+	rv = rn_ioctl(RUMP_SIOCSLINKSTR, ls);
+	error = errno;
 	free(ls);
+	if (rv != 0)
+		rn_errc(1, error, "SIOCSLINKSTR %s", c->ifname);
 }
 
 /* The prefix length of ADDR if the interface already has it, or -1. */
