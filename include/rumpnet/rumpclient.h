@@ -5,10 +5,14 @@
  * A program links -lrumpclient instead of -lrumpnet and uses the same
  * rump_sys_* calls.  The library connects on the first call to the
  * server named by the environment variable RUMP_SERVER
- * (unix://PATH or tcp://127.0.0.1:PORT); the connection is the
- * program's kernel process, with its own descriptor table, closed
- * with all its sockets when the program exits.  A child made by fork()
- * gets a connection (and a process) of its own on its first call.
+ * (unix://PATH or tcp://127.0.0.1:PORT).  The program is one kernel
+ * process on the server, with its own descriptor table, closed with all
+ * its sockets when the program exits.  Each thread that makes calls has
+ * a connection of its own to that process, so calls of different
+ * threads run concurrently (a thread blocked in recv() does not hold up
+ * another's send()).  A child made by fork() gets a new, empty process
+ * on its first call; one made by rumpclient_fork() gets a process
+ * sharing the parent's descriptors instead, as fork(2) does.
  *
  * If RUMP_SERVER is unset or the server cannot be reached, calls fail
  * with -1 and errno (ENOTCONN when RUMP_SERVER is unset, else the
@@ -18,10 +22,11 @@
  *	rumpclient: cannot connect to unix://node1: No such file or
  *	directory (is rump_server running? RUMP_SERVER=unix://node1)
  *
- * Calls are serialised on one connection (one request in flight).
  */
 #ifndef _RUMPNET_RUMPCLIENT_H_
 #define _RUMPNET_RUMPCLIENT_H_
+
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,6 +34,13 @@ extern "C" {
 
 /* Connect now (if not yet connected).  => 0, or -1 with errno set. */
 int	rumpclient_init(void);
+
+/*
+ * fork(2), with the child's kernel process a copy of the caller's: every
+ * descriptor refers to the same socket in both.  => as fork(); -1 with
+ * errno also when the server cannot make the child's process.
+ */
+pid_t	rumpclient_fork(void);
 
 /*
  * Halt the server: it closes every client, halts its kernel, removes

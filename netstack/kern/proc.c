@@ -12,6 +12,10 @@
 
 #define FD_INITIAL	16
 
+static void fd_grow(struct proc *p, unsigned fd);
+static void fd_set(struct proc *p, unsigned fd, struct file *fp,
+    int fdflags);
+
 int
 proc_create(struct netstack *ns, struct proc **pp)
 {
@@ -77,6 +81,34 @@ proc_destroy(struct proc *p)
 	klock_exit(&ns->ns_klock);
 }
 
+int
+proc_fork(struct proc *parent, struct proc **childp)
+{
+	struct netstack *ns = parent->p_ns;
+	struct proc *c;
+	int error;
+
+	if ((error = proc_create(ns, &c)) != 0)
+		return error;
+	klock_enter(&ns->ns_klock);
+	if (parent->p_dying) {
+		klock_exit(&ns->ns_klock);
+		proc_destroy(c);
+		return EINTR;
+	}
+	for (unsigned fd = 0; fd < parent->p_nfd; fd++) {
+		struct fdent *fe = &parent->p_fd[fd];
+
+		if (fe->fe_file == NULL)
+			continue;
+		fd_grow(c, fd);
+		fd_set(c, fd, fe->fe_file, fe->fe_flags);
+	}
+	klock_exit(&ns->ns_klock);
+	*childp = c;
+	return 0;
+}
+
 void
 proc_destroy_all(struct netstack *ns)
 {
@@ -115,6 +147,52 @@ proc_current(void)
 	struct lwp *l = rumpuser_curlwp();
 
 	return l != NULL ? l->l_proc : NULL;
+}
+
+void
+proc_lwp_init(struct lwp *l, struct proc *p)
+{
+	memset(l, 0, sizeof(*l));
+	l->l_proc = p;
+	l->l_ns = p->p_ns;
+}
+
+void
+proc_setlwp(struct lwp *l)
+{
+	rumpuser_curlwp_set(l);
+}
+
+void
+proc_lwp_interrupt(struct lwp *l)
+{
+	struct netstack *ns = l->l_ns;
+	struct proc *p = l->l_proc;
+
+	klock_enter(&ns->ns_klock);
+	l->l_intr = true;
+	for (struct ksleep *ks = p->p_sleepers; ks != NULL; ks = ks->ks_next)
+		if (ks->ks_lwp == l)
+			kcondvar_broadcast(ks->ks_cv);
+	klock_exit(&ns->ns_klock);
+}
+
+void
+proc_lwp_clear(struct lwp *l)
+{
+	klock_enter(&l->l_ns->ns_klock);
+	l->l_intr = false;
+	klock_exit(&l->l_ns->ns_klock);
+}
+
+/* Is the calling thread's own call of p interrupted?  Lock held. */
+static bool
+proc_lwp_interrupted(struct proc *p, struct lwp **lp)
+{
+	struct lwp *l = rumpuser_curlwp();
+
+	*lp = (l != NULL && l->l_proc == p) ? l : NULL;
+	return *lp != NULL && (*lp)->l_intr;
 }
 
 /* ------------------------------------------------------- system calls */
@@ -159,14 +237,16 @@ proc_sleep(struct proc *p, struct kcondvar *cv, uint64_t deadline)
 {
 	struct netstack *ns = p->p_ns;
 	struct ksleep ks, **kp;
+	struct lwp *l;
 
 	KASSERT(klock_held(&ns->ns_klock));
-	if (p->p_dying)
+	if (p->p_dying || proc_lwp_interrupted(p, &l))
 		return EINTR;
 	if (deadline != 0 && deadline <= netstack_now(ns))
 		return EWOULDBLOCK;
 	memset(&ks, 0, sizeof(ks));
 	ks.ks_cv = cv;
+	ks.ks_lwp = l;
 	if (deadline != 0) {
 		callout_init(&ks.ks_timer, ns, proc_sleep_timeout, &ks);
 		callout_schedule_at(&ks.ks_timer, deadline);
@@ -182,7 +262,7 @@ proc_sleep(struct proc *p, struct kcondvar *cv, uint64_t deadline)
 	if (deadline != 0)
 		(void)callout_stop(&ks.ks_timer);
 	netstack_tick(ns);
-	if (p->p_dying)
+	if (p->p_dying || (l != NULL && l->l_intr))
 		return EINTR;
 	return ks.ks_timedout ? EWOULDBLOCK : 0;
 }

@@ -34,7 +34,23 @@ struct proc;
 struct lwp {
 	struct proc	*l_proc;	/* [I] */
 	struct netstack	*l_ns;		/* [I] l_proc's instance */
+	bool		 l_intr;	/* [K] calls of this thread: EINTR */
 };
+
+/*
+ * A thread of its own for process p (rump_server gives every client
+ * connection one, so that several connections can serve one process
+ * and each can be interrupted alone): l is filled for p and can be
+ * passed to rumpuser_curlwp_set() through proc_setlwp().
+ */
+void proc_lwp_init(struct lwp *l, struct proc *p);
+void proc_setlwp(struct lwp *l);
+/*
+ * Interrupt l's calls: a sleeping one returns EINTR now, and so do all
+ * later sleeps until proc_lwp_clear().  Lock not held; any thread.
+ */
+void proc_lwp_interrupt(struct lwp *l);
+void proc_lwp_clear(struct lwp *l);
 
 /* Descriptors per process (RLIMIT_NOFILE); beyond it: EMFILE. */
 #define PROC_MAXFILES	1024
@@ -53,6 +69,13 @@ int proc_create(struct netstack *ns, struct proc **pp);
  */
 void proc_destroy(struct proc *p);
 struct netstack *proc_netstack(const struct proc *p);
+/*
+ * fork(): a new process whose descriptor table is a copy of parent's,
+ * each descriptor (with its close-on-exec flag) referring to the same
+ * open socket as in the parent.  Lock not held.  => 0 and *childp, or
+ * an errno (EINTR if the parent is dying).
+ */
+int proc_fork(struct proc *parent, struct proc **childp);
 /* Open descriptors of p (lock not held). */
 unsigned proc_nfiles(struct proc *p);
 

@@ -126,6 +126,7 @@ struct ksleep {
 	struct ksleep	*ks_next;	/* [K] on p_sleepers */
 	struct kcondvar	*ks_cv;		/* [K] */
 	struct callout	 ks_timer;	/* [K] the deadline */
+	struct lwp	*ks_lwp;	/* [K] the sleeping thread, or NULL */
 	bool		 ks_timedout;	/* [K] */
 };
 

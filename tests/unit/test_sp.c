@@ -3,7 +3,8 @@
  * (tools/librumpclient/sp_proto.c) against hand-built frames, the URL
  * parser, and the server's executor (tools/rump_server/sp_exec.c)
  * running encoded requests against a kernel booted in this process,
- * including aborting a client process blocked in a call.
+ * including aborting a client process blocked in a call, fork, and
+ * interrupting one thread of a process.
  */
 #include "config.h"
 
@@ -599,6 +600,113 @@ START_TEST(test_exec_abort)
 }
 END_TEST
 
+/*
+ * fork: the child's descriptors are the parent's sockets (a datagram
+ * sent through the child's copy arrives on the parent's bound socket),
+ * with their close-on-exec flags, and closing one side's copy leaves
+ * the other's working.
+ */
+START_TEST(test_exec_fork)
+{
+	struct sp_arg a[4];
+	struct proc *child;
+	int fd, cfd, err;
+	char buf[8];
+	struct sp_msg rep;
+	uint8_t *rbuf;
+
+	fd = exec_udp_socket(tp, 0);
+	memset(a, 0, sizeof(a));
+	a[0].a_v = fd;
+	a[1].a_p = sin_lo;
+	a[1].a_len = sizeof(sin_lo);
+	(void)exec_l(tp, SP_OP_BIND, a, &err);
+	ck_assert_int_eq(err, 0);
+	cfd = exec_udp_socket(tp, 0);
+	a[0].a_v = cfd;
+	a[1].a_v = 2;		/* F_SETFD */
+	a[2].a_v = 1;		/* FD_CLOEXEC */
+	(void)exec_l(tp, SP_OP_FCNTL, a, &err);
+	ck_assert_int_eq(err, 0);
+
+	ck_assert_int_eq(sp_exec_proc_fork(tp, &child), 0);
+	a[1].a_v = 1;		/* F_GETFD in the child */
+	ck_assert_int_eq(exec_l(child, SP_OP_FCNTL, a, &err), 1);
+	ck_assert_int_eq(err, 0);
+	memset(a, 0, sizeof(a));
+	a[0].a_v = cfd;
+	a[1].a_p = (const uint8_t *)"fork";
+	a[1].a_len = 4;
+	a[3].a_p = sin_lo;
+	a[3].a_len = sizeof(sin_lo);
+	ck_assert_int_eq(exec_l(child, SP_OP_SENDTO, a, &err), 4);
+	ck_assert_int_eq(err, 0);
+	/* The child closes its copy of the bound socket: ours stays. */
+	memset(a, 0, sizeof(a));
+	a[0].a_v = fd;
+	(void)exec_l(child, SP_OP_CLOSE, a, &err);
+	ck_assert_int_eq(err, 0);
+	sp_exec_proc_reap(child);
+	a[1].a_v = sizeof(buf);
+	ck_assert_int_eq(exec_req(tp, SP_OP_RECVFROM, a, &rep, &rbuf), 0);
+	ck_assert_int_eq(rep.m_args[0].a_v, 4);
+	memcpy(buf, rep.m_args[1].a_p, 4);
+	free(rbuf);
+	ck_assert_mem_eq(buf, "fork", 4);
+}
+END_TEST
+
+struct lwpcall {
+	struct proc	*lc_p;
+	struct lwp	*lc_l;
+	int		 lc_fd;
+	int		 lc_err;
+};
+
+static void *
+lwp_recv(void *arg)
+{
+	struct lwpcall *lc = arg;
+	struct sp_arg a[4];
+
+	memset(a, 0, sizeof(a));
+	a[0].a_v = lc->lc_fd;
+	a[1].a_v = 100;
+	lc->lc_l = sp_exec_lwp_create(lc->lc_p);
+	(void)exec_l(lc->lc_p, SP_OP_RECVFROM, a, &lc->lc_err);
+	return NULL;
+}
+
+/*
+ * Interrupting one kernel thread of a process ends its blocked call
+ * with EINTR and leaves the process and its other threads alone.
+ */
+START_TEST(test_exec_lwp_interrupt)
+{
+	struct lwpcall one = { .lc_p = tp, .lc_err = -1 };
+	struct lwpcall two = { .lc_p = tp, .lc_err = -1 };
+	pthread_t t1, t2;
+
+	one.lc_fd = two.lc_fd = exec_udp_socket(tp, 0);
+	ck_assert_int_eq(pthread_create(&t1, NULL, lwp_recv, &one), 0);
+	ck_assert_int_eq(pthread_create(&t2, NULL, lwp_recv, &two), 0);
+	while (__atomic_load_n(&one.lc_l, __ATOMIC_SEQ_CST) == NULL ||
+	    __atomic_load_n(&two.lc_l, __ATOMIC_SEQ_CST) == NULL)
+		usleep(1000);
+	usleep(50 * 1000);
+	sp_exec_lwp_interrupt(one.lc_l);
+	ck_assert_int_eq(pthread_join(t1, NULL), 0);
+	ck_assert_int_eq(one.lc_err, EINTR);
+	usleep(50 * 1000);
+	ck_assert_int_eq(two.lc_err, -1);	/* still blocked */
+	sp_exec_lwp_interrupt(two.lc_l);
+	ck_assert_int_eq(pthread_join(t2, NULL), 0);
+	ck_assert_int_eq(two.lc_err, EINTR);
+	sp_exec_lwp_destroy(one.lc_l);
+	sp_exec_lwp_destroy(two.lc_l);
+}
+END_TEST
+
 static Suite *
 sp_suite(void)
 {
@@ -626,6 +734,8 @@ sp_suite(void)
 	tcase_add_test(tc, test_exec_sysctl);
 	tcase_add_test(tc, test_exec_poll);
 	tcase_add_test(tc, test_exec_abort);
+	tcase_add_test(tc, test_exec_fork);
+	tcase_add_test(tc, test_exec_lwp_interrupt);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -415,30 +415,73 @@ rump_sys_writev(int fd, const struct iovec *iov, int iovcnt)
 	return n;
 }
 
+/* The POLL request's fields for fds.  => 0 or an errno. */
+static int
+rc_poll_args(struct sp_arg *a, struct pollfd *fds, unsigned long nfds,
+    int timeout)
+{
+	_Static_assert(sizeof(struct pollfd) == SP_POLLFDSIZE, "pollfd");
+	if (nfds > SP_MAXPOLLFD)
+		return EINVAL;
+	if (fds == NULL && nfds > 0)
+		return EFAULT;
+	a[0].a_p = nfds > 0 ? (const uint8_t *)fds : NULL;
+	a[0].a_len = (uint32_t)(nfds * SP_POLLFDSIZE);
+	a[1].a_v = timeout;
+	return 0;
+}
+
+/* The POLL reply into fds.  => the ready count. */
+static int
+rc_poll_out(const struct sp_msg *rep, struct pollfd *fds,
+    unsigned long nfds)
+{
+	if (rep->m_args[1].a_len == nfds * SP_POLLFDSIZE && nfds > 0)
+		memcpy(fds, rep->m_args[1].a_p, rep->m_args[1].a_len);
+	return (int)rep->m_args[0].a_v;
+}
+
 int
 rump_sys_poll(struct pollfd *fds, unsigned long nfds, int timeout)
 {
-	struct sp_arg a[2] = {
-		{ .a_p = (const uint8_t *)fds },
-		{ .a_v = timeout },
-	};
+	struct sp_arg a[2];
 	struct sp_msg rep;
 	uint8_t *rbuf;
 	int error, n;
 
-	_Static_assert(sizeof(struct pollfd) == SP_POLLFDSIZE, "pollfd");
-	if (nfds > SP_MAXPOLLFD)
-		return (int)rc_fail(EINVAL);
-	if (fds == NULL && nfds > 0)
-		return (int)rc_fail(EFAULT);
-	a[0].a_len = (uint32_t)(nfds * SP_POLLFDSIZE);
-	if (nfds == 0)
-		a[0].a_p = NULL;
+	if ((error = rc_poll_args(a, fds, nfds, timeout)) != 0)
+		return (int)rc_fail(error);
 	if ((error = rc_call(SP_OP_POLL, a, &rep, &rbuf)) != 0)
 		return (int)rc_fail(error);
-	n = (int)rep.m_args[0].a_v;
-	if (rep.m_args[1].a_len == nfds * SP_POLLFDSIZE && nfds > 0)
-		memcpy(fds, rep.m_args[1].a_p, rep.m_args[1].a_len);
+	n = rc_poll_out(&rep, fds, nfds);
+	free(rbuf);
+	return n;
+}
+
+int
+rc_poll_start(struct pollfd *fds, unsigned long nfds, int timeout,
+    struct rc_pending *pd)
+{
+	struct sp_arg a[2];
+	int error;
+
+	if ((error = rc_poll_args(a, fds, nfds, timeout)) != 0 ||
+	    (error = rc_call_start(SP_OP_POLL, a, pd)) != 0)
+		return (int)rc_fail(error);
+	return 0;
+}
+
+int
+rc_poll_finish(struct rc_pending *pd, struct pollfd *fds,
+    unsigned long nfds)
+{
+	struct sp_msg rep;
+	uint8_t *rbuf;
+	int error, n;
+
+	if ((error = rc_call_finish(pd, &rep, &rbuf)) != 0)
+		return (int)rc_fail(error);
+	n = rc_poll_out(&rep, fds, nfds);
 	free(rbuf);
 	return n;
 }

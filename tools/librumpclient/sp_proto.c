@@ -52,6 +52,13 @@ static const struct sp_opdesc sp_optab[SP_OP_MAX] = {
 	[SP_OP_SYSCTLBYNAME] =	{ "sysctlbyname", "suud", "idl" },
 	/* prefix, previous, name bytes available, flags / name, type */
 	[SP_OP_SYSCTLNEXT] =	{ "sysctlnext",	"ssuu",	"si" },
+	/* process cookie (0: a new process) / its cookie, connection id */
+	[SP_OP_SESSION] =	{ "session",	"l",	"lu" },
+	/* / the child process's cookie */
+	[SP_OP_FORK] =		{ "fork",	"",	"l" },
+	[SP_OP_RELEASE] =	{ "release",	"l",	"" },
+	/* connection id, request id of the call to interrupt */
+	[SP_OP_INTERRUPT] =	{ "interrupt",	"uu",	"" },
 };
 
 const struct sp_opdesc *

@@ -20,6 +20,24 @@
  * The client sends one request and waits for its reply: one request is
  * in flight per connection.  The first request must be SP_OP_HELLO.
  *
+ * Processes and connections.  A connection serves one kernel process
+ * (a descriptor table).  Right after HELLO a client may send
+ * SP_OP_SESSION: with cookie 0 it gets a new process and learns the
+ * process's cookie and the connection's id; with the cookie of an
+ * existing process the connection attaches to it, so that a
+ * multi-threaded client runs one connection per thread, all in one
+ * process, and calls of different threads run concurrently.  Without
+ * SESSION the first call creates a process of the connection's own.
+ * SP_OP_FORK makes a child process sharing the caller's open sockets
+ * (fork(2)) and returns its cookie; the child program attaches to it
+ * with SESSION, and the parent drops an unused one with SP_OP_RELEASE
+ * (a child never attached goes away with its parent).
+ * SP_OP_INTERRUPT, sent on one connection of a process, makes the call
+ * with the given request id on another connection of the same process
+ * return EINTR as soon as it blocks (or at once, if it is blocked; a
+ * call that already finished is not affected).  A process lives as
+ * long as a connection serves it.
+ *
  * The payload is the operation's arguments, in the order its signature
  * (sp_optab, below) lists them.  Each signature letter is one field:
  *
@@ -98,6 +116,10 @@ enum sp_op {
 	SP_OP_DUP3,
 	SP_OP_SYSCTLBYNAME,
 	SP_OP_SYSCTLNEXT,
+	SP_OP_SESSION,		/* "l" cookie (0: new) / "lu" cookie, id */
+	SP_OP_FORK,		/* "" / "l": the child's cookie */
+	SP_OP_RELEASE,		/* "l": a child cookie never attached / "" */
+	SP_OP_INTERRUPT,	/* "uu": connection id, request id / "" */
 	SP_OP_MAX
 };
 

@@ -410,3 +410,53 @@ sp_exec_proc_reap(struct proc *p)
 		proc_setcurrent(NULL);
 	sp_proc_reap(p);
 }
+
+int
+sp_exec_proc_new(struct proc **pp)
+{
+	struct netstack *ns = rump_netstack();
+
+	if (ns == NULL)
+		return ENXIO;
+	return proc_create(ns, pp);
+}
+
+int
+sp_exec_proc_fork(struct proc *parent, struct proc **childp)
+{
+	return proc_fork(parent, childp);
+}
+
+struct lwp *
+sp_exec_lwp_create(struct proc *p)
+{
+	struct lwp *l = malloc(sizeof(*l));
+
+	if (l == NULL)
+		return NULL;
+	proc_lwp_init(l, p);
+	proc_setlwp(l);
+	return l;
+}
+
+void
+sp_exec_lwp_interrupt(struct lwp *l)
+{
+	proc_lwp_interrupt(l);
+}
+
+void
+sp_exec_lwp_clear(struct lwp *l)
+{
+	proc_lwp_clear(l);
+}
+
+void
+sp_exec_lwp_destroy(struct lwp *l)
+{
+	if (l == NULL)
+		return;
+	if (rumpuser_curlwp() == l)
+		proc_setlwp(NULL);
+	free(l);
+}

@@ -8,6 +8,7 @@
 #include "tools/librumpclient/sp_proto.h"
 
 struct proc;
+struct lwp;
 
 /* An aligned socket address buffer. */
 union sp_addrbuf {
@@ -40,5 +41,19 @@ void	sp_exec(struct proc *p, const struct sp_msg *m, struct sp_reply *r);
 int	sp_exec_proc_create(struct proc **pp);
 void	sp_exec_proc_abort(struct proc *p);
 void	sp_exec_proc_reap(struct proc *p);
+/* A new process (not made current).  => 0 or an errno. */
+int	sp_exec_proc_new(struct proc **pp);
+/* fork(2) of parent (proc_fork).  => 0 or an errno. */
+int	sp_exec_proc_fork(struct proc *parent, struct proc **childp);
+
+/*
+ * A thread of process p for one connection, made the calling thread's
+ * current one (NULL if out of memory); interrupting its calls (from any
+ * thread) and clearing that; destroying it (no call of it running).
+ */
+struct lwp *sp_exec_lwp_create(struct proc *p);
+void	sp_exec_lwp_interrupt(struct lwp *l);
+void	sp_exec_lwp_clear(struct lwp *l);
+void	sp_exec_lwp_destroy(struct lwp *l);
 
 #endif /* _TOOLS_RUMP_SERVER_SP_EXEC_H_ */

@@ -1,13 +1,20 @@
 /*
  * sp_server.h -- serving a booted kernel to remote clients.
  *
- * One thread accepts connections (sp_server_run).  Each connection gets
- * a kernel process of its own (proc_create) and two threads: the
- * connection thread reads a request, runs it as that process and writes
+ * One thread accepts connections (sp_server_run).  Each connection
+ * serves one kernel process (struct sp_kproc): a new one, or one it
+ * attached to by cookie (SP_OP_SESSION, sp_proto.h) so that the threads
+ * of one client share a descriptor table.  A process lives while a
+ * connection serves it, plus, for a forked child not yet attached, as
+ * long as its parent lives.
+ *
+ * A connection has two threads: the connection thread reads a request,
+ * runs it as the process on a kernel thread (lwp) of its own and writes
  * the reply; a watcher thread sleeps in poll() until the peer hangs up
- * and then aborts the process, so that a call blocked in the kernel
- * (accept, recv, poll) returns and the process's sockets get closed
- * even if the client died mid-call.
+ * and then interrupts that lwp, so that a call blocked in the kernel
+ * (accept, recv, poll) returns.  When the last connection of a process
+ * is gone, the process is reaped and its sockets closed, even if the
+ * client died mid-call.
  */
 #ifndef _TOOLS_RUMP_SERVER_SP_SERVER_H_
 #define _TOOLS_RUMP_SERVER_SP_SERVER_H_
@@ -21,6 +28,9 @@
 #define SP_MAXCLIENTS	256	/* connections served at once */
 
 struct sp_conn;
+struct sp_kproc;
+
+#define SP_MAXPENDING	64	/* forked children not yet attached, each */
 
 struct sp_server {
 	struct sp_url	 s_url;
@@ -31,6 +41,7 @@ struct sp_server {
 	pthread_mutex_t	 s_mtx;
 	pthread_cond_t	 s_cv;		/* a connection went away */
 	struct sp_conn	*s_conns;	/* [s_mtx] */
+	struct sp_kproc	*s_kprocs;	/* [s_mtx] every process */
 	unsigned	 s_nconns;	/* [s_mtx] */
 	unsigned	 s_nextid;	/* [s_mtx] for log messages */
 	struct sp_conn	*s_halter;	/* [s_mtx] asked us to halt */
