@@ -1,6 +1,6 @@
 # rumpnet-topo: the topology runner (a shell program on rumpnet.sh), its
 # manual page, and its tests.
-bin_SCRIPTS = tools/rumpnet-topo
+bin_SCRIPTS += tools/rumpnet-topo
 CLEANFILES += tools/rumpnet-topo
 EXTRA_DIST += tools/rumpnet-topo.in examples/routed.topo
 tools/rumpnet-topo: $(srcdir)/tools/rumpnet-topo.in Makefile

@@ -54,7 +54,7 @@ EXTRA_DIST += tests/scenario/hijack_lib.sh
 EXTRA_DIST += bench/hijack_bench.sh bench/HIJACK-REPORT.md
 
 # The rumphijack command: LD_PRELOAD with checks.
-bin_SCRIPTS = tools/librumphijack/rumphijack
+bin_SCRIPTS += tools/librumphijack/rumphijack
 CLEANFILES += tools/librumphijack/rumphijack
 EXTRA_DIST += tools/librumphijack/rumphijack.in
 tools/librumphijack/rumphijack: $(srcdir)/tools/librumphijack/rumphijack.in Makefile
