@@ -18,6 +18,7 @@
 #include "netstack/kern/mbuf.h"
 #include "netstack/kern/sysctl.h"
 #include "netstack/net/if.h"
+#include "netstack/net/if_var.h"
 #include "netstack/net/ether_sw_offload.h"
 #include "shmif/if_shmif.h"
 #include "shmif/shmif_bus.h"
@@ -714,23 +715,14 @@ int
 shmif_create(struct netstack *ns, const char *path, struct ifnet **ifpp)
 {
 	struct ifnet *ifp;
-	char name[IFNAMSIZ];
-	int unit, rv;
+	int rv;
 
 	KASSERT(klock_held(&ns->ns_klock));
-	for (unit = 0; unit <= SHMIF_MAXUNIT; unit++) {
-		ksnprintf(name, sizeof(name), "shmif%d", unit);
-		if (if_byname(ns, name) == NULL)
-			break;
-	}
-	if (unit > SHMIF_MAXUNIT)
-		return ENOSPC;
-	if ((rv = if_clone_create(ns, name)) != 0)
+	/* A cloner name without a unit: the first free unit. */
+	if ((rv = if_clone_create_ifp(ns, "shmif", &ifp)) != 0)
 		return rv;
-	ifp = if_byname(ns, name);
-	KASSERT(ifp != NULL);
 	if (path != NULL && (rv = shmif_linkstr_set(ifp, path)) != 0) {
-		(void)if_clone_destroy(ns, name);
+		(void)if_clone_destroy(ns, ifp->if_xname);
 		return rv;
 	}
 	*ifpp = ifp;

@@ -25,6 +25,7 @@
 #include "netstack/kern/mbuf.h"
 #include "netstack/kern/sysctl.h"
 #include "netstack/net/if.h"
+#include "netstack/net/if_var.h"
 #include "netstack/net/ether_sw_offload.h"
 #include "virtif/if_virt.h"
 #include "rumpuser/rumpuser_tap.h"
@@ -565,23 +566,14 @@ int
 virtif_create(struct netstack *ns, const char *tapname, struct ifnet **ifpp)
 {
 	struct ifnet *ifp;
-	char name[IFNAMSIZ];
-	int unit, rv;
+	int rv;
 
 	KASSERT(klock_held(&ns->ns_klock));
-	for (unit = 0; unit <= VIRTIF_MAXUNIT; unit++) {
-		ksnprintf(name, sizeof(name), "virt%d", unit);
-		if (if_byname(ns, name) == NULL)
-			break;
-	}
-	if (unit > VIRTIF_MAXUNIT)
-		return ENOSPC;
-	if ((rv = if_clone_create(ns, name)) != 0)
+	/* A cloner name without a unit: the first free unit. */
+	if ((rv = if_clone_create_ifp(ns, "virt", &ifp)) != 0)
 		return rv;
-	ifp = if_byname(ns, name);
-	KASSERT(ifp != NULL);
 	if (tapname != NULL && (rv = virtif_linkstr_set(ifp, tapname)) != 0) {
-		(void)if_clone_destroy(ns, name);
+		(void)if_clone_destroy(ns, ifp->if_xname);
 		return rv;
 	}
 	*ifpp = ifp;
