@@ -235,23 +235,6 @@ shmif_bus_close(struct shmif_sc *sc)
 
 /* ------------------------------------------------------------- receive */
 
-/* Receive filter, in NetBSD's order (after the length and sender checks). */
-static bool
-shmif_wants(const struct shmif_sc *sc, const uint8_t *frame, bool *promisc)
-{
-	const struct ifnet *ifp = sc->sc_if;
-
-	*promisc = false;
-	if (memcmp(frame, ifp->if_lladdr, ETHER_ADDR_LEN) == 0)
-		return true;
-	if (frame[0] & 0x01)		/* group bit: broadcast, multicast */
-		return true;
-	if (ifp->if_flags & IFF_PROMISC) {
-		*promisc = true;
-		return true;
-	}
-	return false;
-}
 
 /* The bus handle counts lock breaks atomically; publish the count. */
 static void
@@ -304,7 +287,7 @@ shmif_rx_deliver(struct shmif_sc *sc, struct shmif_rxframe *rf, unsigned n)
 			sc->sc_stats[SHMIF_STAT_RXOWN]++;
 			continue;
 		}
-		if (!shmif_wants(sc, rf[i].rf_buf, &promisc)) {
+		if (!ether_rx_wanted(sc->sc_if, rf[i].rf_buf, &promisc)) {
 			sc->sc_stats[SHMIF_STAT_RXFILTERED]++;
 			continue;
 		}
@@ -614,36 +597,6 @@ shmif_destroy(struct ifnet *ifp)
 	ifp->if_softc = NULL;
 }
 
-/*
- * The offloads enabled at creation: RUMP_SHMIF_CAPENABLE, read for every
- * new interface, in any C base (0x7ff80, 0x6aa80, 0x15500 ...).  A value
- * that is not a number, or names bits shmif does not offer, is refused
- * with a message rather than silently masked.
- */
-static int
-shmif_getcapenable(const char *ifname, uint32_t *capp)
-{
-	char buf[64];
-	int rv;
-
-	*capp = 0;
-	rv = rumpuser_getparam("RUMP_SHMIF_CAPENABLE", buf, sizeof(buf));
-	if (rv == ENOENT)
-		return 0;
-	if (rv != 0 || ether_parse_capenable(buf, capp) != 0) {
-		kprintf("%s: RUMP_SHMIF_CAPENABLE: not a number: %s\n", ifname,
-		    rv == 0 ? buf : "(too long)");
-		return EINVAL;
-	}
-	if (*capp & ~(uint32_t)ETHER_SW_OFFLOAD_CAPS) {
-		kprintf("%s: RUMP_SHMIF_CAPENABLE=%s: bits 0x%x are not "
-		    "offered (capabilities 0x%x)\n", ifname, buf,
-		    *capp & ~(uint32_t)ETHER_SW_OFFLOAD_CAPS,
-		    (unsigned)ETHER_SW_OFFLOAD_CAPS);
-		return EINVAL;
-	}
-	return 0;
-}
 
 static int
 shmif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
@@ -658,7 +611,8 @@ shmif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
 	if (unit < 0 || unit > SHMIF_MAXUNIT)
 		return EINVAL;
 	ksnprintf(name, sizeof(name), "shmif%d", unit);
-	if ((rv = shmif_getcapenable(name, &capenable)) != 0)
+	if ((rv = ether_sw_offload_capenv("RUMP_SHMIF_CAPENABLE", name,
+	    &capenable)) != 0)
 		return rv;
 	if ((ifp = if_alloc(ns, name)) == NULL)
 		return ENOMEM;

@@ -123,23 +123,6 @@ virtif_tapname_check(const char *s)
 
 /* ------------------------------------------------------------- receive */
 
-/* Receive filter, as shmif's (after the length checks). */
-static bool
-virtif_wants(const struct virtif_sc *sc, const uint8_t *frame, bool *promisc)
-{
-	const struct ifnet *ifp = sc->sc_if;
-
-	*promisc = false;
-	if (memcmp(frame, ifp->if_lladdr, ETHER_ADDR_LEN) == 0)
-		return true;
-	if (frame[0] & 0x01)		/* group bit: broadcast, multicast */
-		return true;
-	if (ifp->if_flags & IFF_PROMISC) {
-		*promisc = true;
-		return true;
-	}
-	return false;
-}
 
 /* Hand a batch of frames to the stack; kernel lock held. */
 static void
@@ -154,7 +137,7 @@ virtif_rx_deliver(struct virtif_sc *sc, unsigned n)
 		struct mbuf *m;
 		bool promisc;
 
-		if (!virtif_wants(sc, rs->rs_buf, &promisc)) {
+		if (!ether_rx_wanted(sc->sc_if, rs->rs_buf, &promisc)) {
 			virtif_stat_inc(sc, VIRTIF_STAT_RXFILTERED);
 			continue;
 		}
@@ -471,36 +454,6 @@ virtif_destroy(struct ifnet *ifp)
 	ifp->if_softc = NULL;
 }
 
-/*
- * The offloads enabled at creation: RUMP_VIRTIF_CAPENABLE, read for
- * every new interface, with RUMP_SHMIF_CAPENABLE's syntax and
- * strictness: a value that is not a number, or names bits the driver
- * does not offer, fails the creation with a message.
- */
-static int
-virtif_getcapenable(const char *ifname, uint32_t *capp)
-{
-	char buf[64];
-	int rv;
-
-	*capp = 0;
-	rv = rumpuser_getparam("RUMP_VIRTIF_CAPENABLE", buf, sizeof(buf));
-	if (rv == ENOENT)
-		return 0;
-	if (rv != 0 || ether_parse_capenable(buf, capp) != 0) {
-		kprintf("%s: RUMP_VIRTIF_CAPENABLE: not a number: %s\n",
-		    ifname, rv == 0 ? buf : "(too long)");
-		return EINVAL;
-	}
-	if (*capp & ~(uint32_t)ETHER_SW_OFFLOAD_CAPS) {
-		kprintf("%s: RUMP_VIRTIF_CAPENABLE=%s: bits 0x%x are not "
-		    "offered (capabilities 0x%x)\n", ifname, buf,
-		    *capp & ~(uint32_t)ETHER_SW_OFFLOAD_CAPS,
-		    (unsigned)ETHER_SW_OFFLOAD_CAPS);
-		return EINVAL;
-	}
-	return 0;
-}
 
 static int
 virtif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
@@ -515,7 +468,8 @@ virtif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
 	if (unit < 0 || unit > VIRTIF_MAXUNIT)
 		return EINVAL;
 	ksnprintf(name, sizeof(name), "virt%d", unit);
-	if ((rv = virtif_getcapenable(name, &capenable)) != 0)
+	if ((rv = ether_sw_offload_capenv("RUMP_VIRTIF_CAPENABLE", name,
+	    &capenable)) != 0)
 		return rv;
 	if ((ifp = if_alloc(ns, name)) == NULL)
 		return ENOMEM;

@@ -10,6 +10,7 @@
  * without a verdict (receive), never read out of bounds.
  */
 #include "netstack/kern/sysctl.h"
+#include "rumpuser/rumpuser.h"
 #include "netstack/net/ether_sw_offload.h"
 #include "netstack/netinet/in_cksum.h"
 #include "netstack/netinet/in_offload.h"
@@ -468,5 +469,31 @@ ether_parse_capenable(const char *s, uint32_t *valp)
 	if (!digits && base != 8)	/* "0" alone is octal zero */
 		return EINVAL;
 	*valp = (uint32_t)v;
+	return 0;
+}
+
+int
+ether_sw_offload_capenv(const char *var, const char *ifname, uint32_t *capp)
+{
+	char buf[64];
+	int rv;
+
+	*capp = 0;
+	rv = rumpuser_getparam(var, buf, sizeof(buf));
+	if (rv == ENOENT)
+		return 0;
+	if (rv != 0 || ether_parse_capenable(buf, capp) != 0) {
+		kprintf("%s: %s: not a number: %s\n", ifname, var,
+		    rv == 0 ? buf : "(too long)");
+		*capp = 0;
+		return EINVAL;
+	}
+	if (*capp & ~(uint32_t)ETHER_SW_OFFLOAD_CAPS) {
+		kprintf("%s: %s=%s: bits 0x%x are not offered "
+		    "(capabilities 0x%x)\n", ifname, var, buf,
+		    *capp & ~(uint32_t)ETHER_SW_OFFLOAD_CAPS,
+		    (unsigned)ETHER_SW_OFFLOAD_CAPS);
+		return EINVAL;
+	}
 	return 0;
 }

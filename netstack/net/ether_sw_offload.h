@@ -93,4 +93,14 @@ void ether_sw_offload_rx(struct ifnet *ifp, struct ether_offload *eo,
  */
 int ether_parse_capenable(const char *s, uint32_t *valp);
 
+/*
+ * The offloads a new interface starts with, from the host parameter
+ * 'var' (RUMP_SHMIF_CAPENABLE, RUMP_VIRTIF_CAPENABLE): 0 if unset.  A
+ * value that is not a number, or names bits the emulation does not
+ * offer (ETHER_SW_OFFLOAD_CAPS), is refused with a message naming
+ * ifname rather than silently masked.  => 0 and *capp, or EINVAL.
+ */
+int ether_sw_offload_capenv(const char *var, const char *ifname,
+    uint32_t *capp);
+
 #endif /* _NETSTACK_NET_ETHER_SW_OFFLOAD_H_ */

@@ -202,6 +202,14 @@ void ether_ifattach(struct ifnet *ifp, const uint8_t lla[ETHER_ADDR_LEN]);
 int ether_output(struct ifnet *ifp, struct mbuf *m,
     const struct ksockaddr *dst);
 void ether_input(struct ifnet *ifp, struct mbuf *m);
+/*
+ * A driver's receive filter, in NetBSD's order: frames to our address,
+ * to a group address (broadcast, multicast), and -- *promisc set --
+ * anything else when IFF_PROMISC is on.  frame holds at least the
+ * destination address.  => accept?
+ */
+bool ether_rx_wanted(const struct ifnet *ifp, const uint8_t *frame,
+    bool *promisc);
 /* Prepend an Ethernet header and transmit. => 0 or errno; consumed. */
 int ether_output_frame(struct ifnet *ifp, struct mbuf *m,
     const uint8_t dst[ETHER_ADDR_LEN], uint16_t type);

@@ -307,3 +307,18 @@ ether_input(struct ifnet *ifp, struct mbuf *m)
 drop:
 	m_freem(m);
 }
+
+bool
+ether_rx_wanted(const struct ifnet *ifp, const uint8_t *frame, bool *promisc)
+{
+	*promisc = false;
+	if (memcmp(frame, ifp->if_lladdr, ETHER_ADDR_LEN) == 0)
+		return true;
+	if (frame[0] & 0x01)		/* group bit: broadcast, multicast */
+		return true;
+	if (ifp->if_flags & IFF_PROMISC) {
+		*promisc = true;
+		return true;
+	}
+	return false;
+}
