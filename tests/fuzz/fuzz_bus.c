@@ -399,57 +399,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef FUZZ_BUS_REPLAY
-#include <dirent.h>
-#include <stdio.h>
-
-static int
-replay_file(const char *path)
-{
-	static uint8_t buf[4 * 1024 * 1024];
-	size_t n;
-	FILE *fp;
-
-	fp = fopen(path, "rb");
-	if (fp == NULL) {
-		perror(path);
-		return 1;
-	}
-	n = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
-	LLVMFuzzerTestOneInput(buf, n);
-	return 0;
-}
+#include "tests/fuzz/replay.h"
 
 int
 main(int argc, char **argv)
 {
-	char dir[4096], path[8192];
-	const char *top = getenv("top_srcdir");
-	struct dirent *de;
-	int rv = 0, n = 0, i;
-	DIR *dp;
-
-	if (argc > 1) {
-		for (i = 1; i < argc; i++)
-			rv |= replay_file(argv[i]);
-		return rv;
-	}
-	snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/bus",
-	    top != NULL ? top : ".");
-	dp = opendir(dir);
-	if (dp == NULL) {
-		perror(dir);
-		return 1;
-	}
-	while ((de = readdir(dp)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		rv |= replay_file(path);
-		n++;
-	}
-	closedir(dp);
-	printf("fuzz_bus: replayed %d inputs\n", n);
-	return rv != 0 || n == 0;
+	return fuzz_replay_main(argc, argv, "bus");
 }
 #endif /* FUZZ_BUS_REPLAY */

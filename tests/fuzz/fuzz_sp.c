@@ -137,65 +137,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef FUZZ_SP_REPLAY
-#include <dirent.h>
-#include <errno.h>
-#include <stdio.h>
-
-static int
-replay_file(const char *path)
-{
-	static uint8_t buf[SP_HDRSIZE + SP_MAXPAYLOAD + 4096];
-	uint8_t *copy;
-	size_t n;
-	FILE *fp;
-
-	if ((fp = fopen(path, "rb")) == NULL) {
-		perror(path);
-		return 1;
-	}
-	n = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
-	/* An exact-size copy, so an overread is caught by ASan. */
-	if ((copy = malloc(n > 0 ? n : 1)) == NULL)
-		return 1;
-	memcpy(copy, buf, n);
-	LLVMFuzzerTestOneInput(copy, n);
-	free(copy);
-	return 0;
-}
+#include "tests/fuzz/replay.h"
 
 int
 main(int argc, char **argv)
 {
-	char dir[4096], path[8192];
-	const char *top = getenv("top_srcdir");
-	struct dirent *de;
-	int nfiles = 0, rv = 0;
-	DIR *d;
-
-	if (argc > 1) {
-		for (int i = 1; i < argc; i++)
-			rv |= replay_file(argv[i]);
-		return rv;
-	}
-	snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/sp",
-	    top != NULL ? top : ".");
-	if ((d = opendir(dir)) == NULL) {
-		perror(dir);
-		return 1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		rv |= replay_file(path);
-		nfiles++;
-	}
-	closedir(d);
-	if (nfiles == 0) {
-		fprintf(stderr, "fuzz_sp_replay: no seeds in %s\n", dir);
-		return 1;
-	}
-	return rv;
+	return fuzz_replay_main(argc, argv, "sp");
 }
-#endif
+#endif /* FUZZ_SP_REPLAY */
