@@ -2,7 +2,7 @@
 
 # Scale: N nodes in a chain booted and pinged end to end, against Linux
 # network namespaces with veth pairs (bench/SCALE-REPORT.md).  Nodes are
-# configured either with the rump.* tools or with rump_server -c FILE,
+# configured either with the rump.* tools or with rump_server -f FILE,
 # whose command interpreter lives with the server.
 tools_rump_server_rump_server_SOURCES += \
 	tools/rump_server/rs_config.c \

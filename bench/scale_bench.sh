@@ -3,7 +3,7 @@
 # the other, and measure: time per node, total time until the ping
 # came back, memory per node, tear-down.  rumpnet nodes (rump_server
 # processes on shmif bus files) are configured two ways, with the
-# rump.* tools (one process per command) and with rump_server -c FILE
+# rump.* tools (one process per command) and with rump_server -f FILE
 # (one process per node); the same chain is built in the same run from
 # Linux network namespaces joined by veth pairs, also two ways (one
 # "ip" per command, and "ip -batch" per namespace).  Results go in
@@ -93,7 +93,7 @@ hexk() { printf %x "$1"; }
 
 # ------------------------------------------------------------- rumpnet
 
-# conf_lines I N DIR: node I's configuration, as rump_server -c lines.
+# conf_lines I N DIR: node I's configuration, as rump_server -f lines.
 conf_lines()
 {
 	local i=$1 n=$2 d=$3 l far
@@ -150,7 +150,7 @@ rn_up()
 	conf)
 		for i in $(seq 1 "$n"); do
 			t0=${EPOCHREALTIME/./}
-			"$SERVER" -c "$d/n$i.conf" $LIBS "unix://$d/n$i" ||
+			"$SERVER" -f "$d/n$i.conf" $LIBS "unix://$d/n$i" ||
 			    return 1
 			t1=${EPOCHREALTIME/./}
 			echo $((t1 - t0)) >> "$d/pernode"
@@ -159,7 +159,7 @@ rn_up()
 		# Every node at once; each parent returns once configured.
 		pids=""
 		for i in $(seq 1 "$n"); do
-			"$SERVER" -c "$d/n$i.conf" $LIBS "unix://$d/n$i" &
+			"$SERVER" -f "$d/n$i.conf" $LIBS "unix://$d/n$i" &
 			pids="$pids $!"
 		done
 		for i in $pids; do

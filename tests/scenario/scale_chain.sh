@@ -7,11 +7,11 @@
 # Link k is 2001:db8:0:k::/64 (k in hex): n(k) is ::1 on shmif1, n(k+1)
 # ::2 on shmif0.  Every node forwards, skips DAD and answers with hop
 # limit 255; n2..n16 route default towards n1, n1..n14 route the last
-# link towards n16.  Odd nodes are configured by rump_server -c FILE,
+# link towards n16.  Odd nodes are configured by rump_server -f FILE,
 # even ones by the rump.* tools with the same commands, so both paths
 # have to build working routers.  tcpdump checks that the echo really
 # crossed every router (hop limit 255 - 14 = 241 at the far end, and
-# the same for the reply at the near end).  Bad -c files fail with the
+# the same for the reply at the near end).  Bad -f files fail with the
 # file and line and leave no server behind.
 set -u
 . "$top_srcdir/tests/scenario/ipv6_lib.sh"
@@ -23,7 +23,7 @@ LIBS="$RUMPNET_LIBS -lrumpnet_netinet6"
 hexk() { printf %x "$1"; }
 far=$(hexk $((N - 1)))
 
-# conf I: node I's commands, one a line, in rump_server -c syntax.
+# conf I: node I's commands, one a line, in rump_server -f syntax.
 conf()
 {
 	echo "sysctl net.inet6.ip6.dad_count=0 net.inet6.ip6.forwarding=1" \
@@ -49,7 +49,7 @@ i=1
 while [ $i -le $N ]; do
 	conf $i > n$i.conf
 	if [ $((i % 2)) -eq 1 ]; then
-		expect_silent "n$i -c" rump_server -c n$i.conf $LIBS unix://n$i
+		expect_silent "n$i -f" rump_server -f n$i.conf $LIBS unix://n$i
 		echo unix://n$i >> ./.__socks
 	else
 		rump_server_start unix://n$i netinet6 || fail "start n$i"
@@ -65,7 +65,7 @@ while [ $i -le $N ]; do
 	i=$((i + 1))
 done
 
-# Both paths give the same state: node 3 (-c) and node 4 (tools) have
+# Both paths give the same state: node 3 (-f) and node 4 (tools) have
 # the same sysctls, and the same routes once their left link is called
 # L and their right link R.
 for i in 3 4; do
@@ -100,25 +100,25 @@ expect_line "reply at the near end" \
 
 # Bad files: exit 1, "FILE:LINE: reason", no socket, no server.
 printf 'sysctl net.inet6.ip6.forwarding=1\n\n# fine so far\nifconfig shmif0 create bogus\n' > bad1.conf
-expect_fail '^rump_server: -c bad1.conf:4: ifconfig shmif0: unknown' \
-    rump_server -c bad1.conf $LIBS unix://bad1
+expect_fail '^rump_server: -f bad1.conf:4: ifconfig shmif0: unknown' \
+    rump_server -f bad1.conf $LIBS unix://bad1
 printf 'route add -inet6 default 2001:db8::1\n' > bad2.conf
-expect_fail '^rump_server: -c bad2.conf:1: route add default 2001:db8::1: .*unreachable' \
-    rump_server -c bad2.conf $LIBS unix://bad2
+expect_fail '^rump_server: -f bad2.conf:1: route add default 2001:db8::1: .*unreachable' \
+    rump_server -f bad2.conf $LIBS unix://bad2
 printf 'sysctl net.inet6.ip6.nosuch=1\n' > bad3.conf
-expect_fail '^rump_server: -c bad3.conf:1: sysctl net.inet6.ip6.nosuch: no such node' \
-    rump_server -c bad3.conf $LIBS unix://bad3
+expect_fail '^rump_server: -f bad3.conf:1: sysctl net.inet6.ip6.nosuch: no such node' \
+    rump_server -f bad3.conf $LIBS unix://bad3
 printf 'sysctl net.inet6.ip6.hlim=12x\n' > bad4.conf
-expect_fail "^rump_server: -c bad4.conf:1: sysctl net.inet6.ip6.hlim: bad value '12x'" \
-    rump_server -c bad4.conf $LIBS unix://bad4
+expect_fail "^rump_server: -f bad4.conf:1: sysctl net.inet6.ip6.hlim: bad value '12x'" \
+    rump_server -f bad4.conf $LIBS unix://bad4
 printf 'ifconfig shmif0 create\nifconfig shmif0 inet6 2001:db8::1/129\n' > bad5.conf
-expect_fail '^rump_server: -c bad5.conf:2: inet6 2001:db8::1/129: bad address' \
-    rump_server -c bad5.conf $LIBS unix://bad5
+expect_fail '^rump_server: -f bad5.conf:2: inet6 2001:db8::1/129: bad address' \
+    rump_server -f bad5.conf $LIBS unix://bad5
 printf 'ping 2001:db8::1\n' > bad6.conf
-expect_fail "^rump_server: -c bad6.conf:1: unknown command 'ping'" \
-    rump_server -c bad6.conf $LIBS unix://bad6
-expect_fail '^rump_server: -c nosuch.conf: No such file' \
-    rump_server -c nosuch.conf $LIBS unix://bad7
+expect_fail "^rump_server: -f bad6.conf:1: unknown command 'ping'" \
+    rump_server -f bad6.conf $LIBS unix://bad6
+expect_fail '^rump_server: -f nosuch.conf: No such file' \
+    rump_server -f nosuch.conf $LIBS unix://bad7
 for i in 1 2 3 4 5 6 7; do
 	[ ! -e bad$i ] || fail "bad$i: socket left behind"
 done

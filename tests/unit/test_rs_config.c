@@ -1,5 +1,5 @@
 /*
- * test_rs_config.c -- rump_server -c FILE (tools/rump_server/rs_config.c)
+ * test_rs_config.c -- rump_server -f FILE (tools/rump_server/rs_config.c)
  * against a kernel booted in this process: good lines change the
  * kernel as the tools would, every bad line fails with a reason and
  * changes nothing, and file errors name the file and the line.

@@ -1,5 +1,5 @@
 /*
- * rs_config.c -- rump_server -c FILE: the commands of a configuration
+ * rs_config.c -- rump_server -f FILE: the commands of a configuration
  * file, applied through the public syscall and ioctl API exactly as the
  * rump.* tools would apply them over a connection (rs_config.h).
  *

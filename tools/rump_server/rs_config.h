@@ -1,9 +1,9 @@
 /*
- * rs_config.h -- rump_server -c FILE: configure the kernel from a file
+ * rs_config.h -- rump_server -f FILE: configure the kernel from a file
  * of commands, in the process that runs it, before serving.
  *
  * The file is read and applied line by line after rump_init(); a server
- * started with -c accepts its first client only once every line has
+ * started with -f accepts its first client only once every line has
  * been applied, so the detaching parent's exit means "configured".
  * The commands are a subset of the tools' own command lines (see
  * rump_server(1)):

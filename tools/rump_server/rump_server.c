@@ -2,7 +2,13 @@
  * rump_server -- boot a rumpnet kernel and serve it to librumpclient
  * programs (the rump.* tools) at a unix:// or loopback tcp:// URL.
  *
- *	rump_server [-sv] [-c file] [-l component]... URL
+ *	rump_server [-sv] [-c ncpu] [-f file] [-l component]...
+ *	    [-r total_ram] URL
+ *
+ * -c and -r are NetBSD's and accepted for its scripts' sake: they are
+ * checked but change nothing (one kernel lock serves every CPU; memory
+ * is not capped).  -m and -d (kernel modules, block devices) are
+ * refused: this kernel has neither.  -f applies a configuration file.
  *
  * With -l options the kernel starts only the listed components (no
  * IPv6 without -lrumpnet_netinet6, as on NetBSD); without any, it
@@ -18,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,10 +70,29 @@ rs_fail(const char *fmt, ...)
 static void __attribute__((__noreturn__))
 rs_usage(void)
 {
-	fprintf(stderr, "usage: rump_server [-sv] [-c file] [-l component]... "
-	    "URL\n"
+	fprintf(stderr, "usage: rump_server [-sv] [-c ncpu] [-f file] "
+	    "[-l component]... [-r total_ram] URL\n"
 	    "  URL: unix://PATH or tcp://127.0.0.1:PORT\n");
 	exit(1);
+}
+
+/*
+ * NetBSD's -c ncpu and -r total_ram: a positive number (-r: bytes, with
+ * an optional k, m or g suffix).  => 0 or -1.
+ */
+static int
+rs_number_ok(const char *s, bool suffix)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || v == 0 || *s == '-')
+		return -1;
+	if (suffix && *end != '\0' && strchr("kKmMgG", *end) != NULL)
+		end++;
+	return *end == '\0' ? 0 : -1;
 }
 
 /* "rumpnet_shmif", "librumpnet_shmif.so": known?  => 0 or -1. */
@@ -177,17 +203,31 @@ main(int argc, char **argv)
 	/* The -l arguments, NULL-terminated; there are fewer than argc. */
 	const char **comps;
 	int ncomps = 0;
-	/* -c: commands applied before the first client is served. */
+	/* -f: commands applied before the first client is served. */
 	const char *cfgfile = NULL;
 
 	if ((comps = calloc((size_t)argc + 1, sizeof(*comps))) == NULL)
 		rs_fail("out of memory");
 
 	memset(&srv, 0, sizeof(srv));
-	while ((ch = getopt(argc, argv, "c:l:sv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:f:l:m:r:sv")) != -1) {
 		switch (ch) {
 		case 'c':
+			if (rs_number_ok(optarg, false) != 0)
+				rs_fail("-c %s: not a number of CPUs", optarg);
+			break;
+		case 'd':
+			rs_fail("-d %s: this kernel has no block devices",
+			    optarg);
+		case 'f':
 			cfgfile = optarg;
+			break;
+		case 'm':
+			rs_fail("-m %s: this kernel has no loadable modules "
+			    "(its components are chosen with -l)", optarg);
+		case 'r':
+			if (rs_number_ok(optarg, true) != 0)
+				rs_fail("-r %s: not a memory size", optarg);
 			break;
 		case 'l':
 			if (rs_component_ok(optarg) != 0)
@@ -235,7 +275,7 @@ main(int argc, char **argv)
 	if (cfgfile != NULL && rs_config_file(cfgfile, err, sizeof(err)) != 0) {
 		if (srv.s_url.u_unix)
 			(void)unlink(srv.s_url.u_path);
-		rs_fail("-c %s", err);
+		rs_fail("-f %s", err);
 	}
 	pthread_mutex_init(&srv.s_mtx, NULL);
 	pthread_cond_init(&srv.s_cv, NULL);
