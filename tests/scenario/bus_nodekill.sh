@@ -52,6 +52,7 @@ kill -0 $txpid1 2>/dev/null && kill -0 $txpid2 2>/dev/null ||
     debug "a long transfer ended before the last kill"
 for k in 1 2; do
 	eval wait \$txpid$k || fail "tx$k failed: $(cat tx$k.err)"
+	eval wait \$rxpid$k || fail "rx$k failed: $(cat rx$k.err)"
 	xfer_check tx$k rx$k "$BYTES"
 done
 
