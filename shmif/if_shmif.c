@@ -76,6 +76,8 @@ struct shmif_sc {
 	uint64_t		 sc_seengiant;	/* receive thread private */
 
 	uint64_t		 sc_stats[SHMIF_NSTATS]; /* [K] */
+	/* The readers' wakeup, once per kernel-lock hold (shmif_sent). */
+	struct klock_deferred	 sc_wakework;	/* [K] */
 	struct ether_offload	 sc_offload;	/* [K] sw offload emulation */
 	uint8_t			 sc_rxbuf[SHMIF_RXBATCH][SHMIF_FRAME_MAX];
 };
@@ -105,6 +107,24 @@ shmif_wakeup(void *arg)
 	    __ATOMIC_RELAXED);
 }
 
+/*
+ * Frames went on the bus.  Under the kernel lock (every transmit) the
+ * wakeup write waits until this thread gives the lock up, so a burst
+ * of sends in one kernel entry -- a TCP window's segments, the ACKs for
+ * a batch of received frames -- costs the readers one wakeup.
+ */
+static void
+shmif_sent(void *arg)
+{
+	struct shmif_sc *sc = arg;
+	struct klock *kl = &sc->sc_ns->ns_klock;
+
+	if (klock_held(kl))
+		klock_defer(kl, &sc->sc_wakework);
+	else
+		shmif_wakeup(sc);
+}
+
 static uint32_t
 shmif_self(void *arg)
 {
@@ -127,7 +147,7 @@ shmif_alive(void *arg, uint32_t holder)
  */
 static const struct shmif_hostops shmif_hostops_nobreak = {
 	.sho_backoff = shmif_backoff,
-	.sho_wakeup = shmif_wakeup,
+	.sho_wakeup = shmif_sent,
 };
 
 static const struct shmif_hostops *
@@ -143,7 +163,7 @@ shmif_choose_hostops(void)
 
 static const struct shmif_hostops shmif_hostops = {
 	.sho_backoff = shmif_backoff,
-	.sho_wakeup = shmif_wakeup,
+	.sho_wakeup = shmif_sent,
 	.sho_self = shmif_self,
 	.sho_alive = shmif_alive,
 };
@@ -225,6 +245,9 @@ shmif_bus_close(struct shmif_sc *sc)
 {
 	if (sc->sc_mem == NULL)
 		return;
+	/* A wakeup still owed for frames we sent goes out now. */
+	if (klock_undefer(&sc->sc_ns->ns_klock, &sc->sc_wakework))
+		shmif_wakeup(sc);
 	rumpuser_watch_destroy(sc->sc_watch);
 	rumpuser_unmap(sc->sc_mem, SHMIF_BUSSIZE);
 	rumpuser_close(sc->sc_fd);
@@ -620,6 +643,8 @@ shmif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
 	sc->sc_if = ifp;
 	sc->sc_ns = ns;
 	sc->sc_fd = -1;
+	sc->sc_wakework.kd_fn = shmif_wakeup;
+	sc->sc_wakework.kd_arg = sc;
 	/* b2:a0 + 32 random bits: locally administered, unicast. */
 	r = cprng_u32();
 	lla[0] = 0xb2;

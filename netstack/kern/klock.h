@@ -12,10 +12,31 @@
 
 #include "netstack/kern/kern.h"
 
+struct klock_deferred;
+
 struct klock {
 	struct rumpuser_mtx	*kl_mtx;	/* [I] */
 	uintptr_t		 kl_owner;	/* [K] thread id or 0 */
 	unsigned		 kl_count;	/* [K] recursion depth */
+	struct klock_deferred	*kl_deferred;	/* [K] queued, oldest first */
+	struct klock_deferred	**kl_deftail;	/* [K] */
+};
+
+/*
+ * Work deferred to the end of the current hold of the lock: a driver
+ * that sent several frames in one kernel entry wakes its readers once.
+ * Queued entries run, oldest first, with the lock held, just before the
+ * holder gives the lock up entirely: the outermost klock_exit,
+ * klock_release_all and klock_sleep.  An entry is on the queue at most
+ * once (kd_queued); its function must not sleep or release the lock,
+ * and may queue other entries (they run in the same flush).  The owner
+ * of an entry must klock_undefer it before freeing it.
+ */
+struct klock_deferred {
+	struct klock_deferred	*kd_next;	/* [K] */
+	bool			 kd_queued;	/* [K] */
+	void			(*kd_fn)(void *); /* [I] */
+	void			*kd_arg;	/* [I] */
 };
 
 /* A condition a thread can sleep on while the kernel lock is released. */
@@ -36,6 +57,11 @@ bool klock_held(const struct klock *kl);
  */
 unsigned klock_release_all(struct klock *kl);
 void klock_reacquire(struct klock *kl, unsigned depth);
+
+/* Queue kd (lock held); nothing if it is queued already. */
+void klock_defer(struct klock *kl, struct klock_deferred *kd);
+/* Take kd off the queue without running it.  => it was queued. */
+bool klock_undefer(struct klock *kl, struct klock_deferred *kd);
 
 int kcondvar_init(struct kcondvar *cv);
 void kcondvar_destroy(struct kcondvar *cv);

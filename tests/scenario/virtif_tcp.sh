@@ -97,7 +97,16 @@ check_capture()
 	full=$(awk -F'\t' '$1 >= 1500' "$1.txt" | wc -l)
 	debug "$1: $frames TCP frames, $bad bad, $big too big, $full full-sized"
 	[ "$full" -ge 100 ] || fail "$1: only $full full-sized TCP frames"
-	[ "$bad" -eq 0 ] || fail "$1: $bad frames with a bad checksum"
+	if [ "$bad" -ne 0 ]; then
+		# Say which: number, addresses, flags, checksum fields.
+		tshark -n -r "$1" -o tcp.check_checksum:TRUE \
+		    -o ip.check_checksum:TRUE -Y 'tcp.checksum.status != 1 ||
+		    (ip and ip.checksum.status != 1)' -T fields -e frame.number \
+		    -e frame.len -e ip.src -e ip.dst -e ipv6.src -e tcp.flags \
+		    -e tcp.checksum -e tcp.checksum.status -e ip.checksum.status \
+		    2>/dev/null | head -5 >&2
+		fail "$1: $bad frames with a bad checksum"
+	fi
 	[ "$big" -eq 0 ] || fail "$1: $big frames longer than 1514 bytes"
 }
 

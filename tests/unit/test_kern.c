@@ -121,6 +121,81 @@ START_TEST(test_klock_recursion)
 }
 END_TEST
 
+/* Deferred work: a counter, and a second entry queued from the first. */
+struct deferred_probe {
+	struct klock		*dp_kl;
+	int			 dp_runs;
+	bool			 dp_held;	/* lock held when run */
+	struct klock_deferred	*dp_chain;	/* queue this when run */
+};
+
+static void
+deferred_fn(void *arg)
+{
+	struct deferred_probe *dp = arg;
+
+	dp->dp_runs++;
+	dp->dp_held = klock_held(dp->dp_kl);
+	/* Nesting the lock inside deferred work must not re-run the queue. */
+	klock_enter(dp->dp_kl);
+	klock_exit(dp->dp_kl);
+	if (dp->dp_chain != NULL)
+		klock_defer(dp->dp_kl, dp->dp_chain);
+}
+
+START_TEST(test_klock_deferred)
+{
+	struct klock kl;
+	struct deferred_probe a = { .dp_kl = &kl }, b = { .dp_kl = &kl };
+	struct klock_deferred ka = { .kd_fn = deferred_fn, .kd_arg = &a };
+	struct klock_deferred kb = { .kd_fn = deferred_fn, .kd_arg = &b };
+
+	ck_assert_int_eq(klock_init(&kl), 0);
+	/* Queued twice, run once, at the outermost exit, lock held. */
+	klock_enter(&kl);
+	klock_enter(&kl);
+	klock_defer(&kl, &ka);
+	klock_defer(&kl, &ka);
+	klock_exit(&kl);
+	ck_assert_int_eq(a.dp_runs, 0);
+	klock_exit(&kl);
+	ck_assert_int_eq(a.dp_runs, 1);
+	ck_assert(a.dp_held);
+	ck_assert(!ka.kd_queued);
+	/* Work queued by work runs in the same flush. */
+	a.dp_chain = &kb;
+	klock_enter(&kl);
+	klock_defer(&kl, &ka);
+	klock_exit(&kl);
+	ck_assert_int_eq(a.dp_runs, 2);
+	ck_assert_int_eq(b.dp_runs, 1);
+	a.dp_chain = NULL;
+	/* Taken off the queue: never runs; the others still do. */
+	klock_enter(&kl);
+	klock_defer(&kl, &ka);
+	klock_defer(&kl, &kb);
+	ck_assert(klock_undefer(&kl, &ka));
+	ck_assert(!klock_undefer(&kl, &ka));
+	klock_exit(&kl);
+	ck_assert_int_eq(a.dp_runs, 2);
+	ck_assert_int_eq(b.dp_runs, 2);
+	/* klock_release_all flushes before it lets go. */
+	klock_enter(&kl);
+	klock_defer(&kl, &ka);
+	klock_reacquire(&kl, klock_release_all(&kl));
+	ck_assert_int_eq(a.dp_runs, 3);
+	/* The tail is right after an undefer of the last entry. */
+	klock_defer(&kl, &ka);
+	klock_defer(&kl, &kb);
+	ck_assert(klock_undefer(&kl, &kb));
+	klock_defer(&kl, &kb);
+	klock_exit(&kl);
+	ck_assert_int_eq(a.dp_runs, 4);
+	ck_assert_int_eq(b.dp_runs, 3);
+	klock_destroy(&kl);
+}
+END_TEST
+
 struct sleeper {
 	struct klock	 *s_kl;
 	struct kcondvar	 *s_cv;
@@ -556,6 +631,7 @@ kern_suite(void)
 	tc = tcase_create("klock");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_klock_recursion);
+	tcase_add_test(tc, test_klock_deferred);
 	tcase_add_test(tc, test_klock_sleep_releases_all_levels);
 	suite_add_tcase(s, tc);
 

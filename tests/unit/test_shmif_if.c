@@ -237,6 +237,62 @@ START_TEST(test_two_kernels_one_bus)
 }
 END_TEST
 
+static uint64_t
+counter(struct node *n, const char *name)
+{
+	uint64_t v = 0;
+	size_t len = sizeof(v);
+
+	klock_enter(&n->n_ns->ns_klock);
+	ck_assert_int_eq(sysctl_byname(n->n_ns, name, &v, &len, NULL, 0), 0);
+	klock_exit(&n->n_ns->ns_klock);
+	return v;
+}
+
+/*
+ * Frames sent during one hold of the kernel lock wake the bus's readers
+ * once, when the lock is given up; every frame is on the bus at once.
+ */
+START_TEST(test_wakeup_per_lock_hold)
+{
+	struct node a;
+	struct ksockaddr_in sin = { .sin_family = AF_INET };
+	size_t done;
+	uint64_t w0, t0;
+	int fd, on = 1, i;
+
+	node_boot(&a, "a");
+	ck_assert_int_eq(ifcreate(&a, "shmif0"), 0);
+	ck_assert_int_eq(linkstr(&a, "shmif0", bus, 0), 0);
+	ck_assert_int_eq(addaddr(&a, "shmif0", 1), 0);
+	ck_assert_int_eq(ksys_socket(a.n_p, AF_INET, KSOCK_DGRAM, 0, &fd), 0);
+	ck_assert_int_eq(ksys_setsockopt(a.n_p, fd, KSOL_SOCKET,
+	    KSO_BROADCAST, &on, sizeof(on)), 0);
+	sin.sin_port = htons(9);
+	sin.sin_addr = htonl(0xc63364ff);	/* 198.51.100.255 */
+
+	klock_enter(&a.n_ns->ns_klock);
+	w0 = counter(&a, "net.interfaces.shmif0.shmif.wakeups");
+	t0 = counter(&a, "net.interfaces.shmif0.shmif.txframes");
+	for (i = 0; i < 10; i++)
+		ck_assert_int_eq(ksys_sendto(a.n_p, fd, "x", 1, 0, &sin,
+		    sizeof(sin), &done), 0);
+	ck_assert_uint_eq(counter(&a, "net.interfaces.shmif0.shmif.txframes"),
+	    t0 + 10);
+	ck_assert_uint_eq(counter(&a, "net.interfaces.shmif0.shmif.wakeups"),
+	    w0);
+	klock_exit(&a.n_ns->ns_klock);
+	ck_assert_uint_eq(counter(&a, "net.interfaces.shmif0.shmif.wakeups"),
+	    w0 + 1);
+	/* Outside a hold (each call its own entry): one wakeup per send. */
+	ck_assert_int_eq(ksys_sendto(a.n_p, fd, "x", 1, 0, &sin, sizeof(sin),
+	    &done), 0);
+	ck_assert_uint_eq(counter(&a, "net.interfaces.shmif0.shmif.wakeups"),
+	    w0 + 2);
+	node_halt(&a);
+}
+END_TEST
+
 static Suite *
 shmif_if_suite(void)
 {
@@ -247,6 +303,7 @@ shmif_if_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_linkstr_errors);
 	tcase_add_test(tc, test_two_kernels_one_bus);
+	tcase_add_test(tc, test_wakeup_per_lock_hold);
 	suite_add_tcase(s, tc);
 	return s;
 }
