@@ -628,7 +628,7 @@ shmif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
 	struct ifnet *ifp;
 	uint8_t lla[ETHER_ADDR_LEN];
 	char name[IFNAMSIZ], prefix[64];
-	uint32_t r, capenable;
+	uint32_t capenable;
 	int rv;
 
 	if (unit < 0 || unit > SHMIF_MAXUNIT)
@@ -645,11 +645,7 @@ shmif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
 	sc->sc_fd = -1;
 	sc->sc_wakework.kd_fn = shmif_wakeup;
 	sc->sc_wakework.kd_arg = sc;
-	/* b2:a0 + 32 random bits: locally administered, unicast. */
-	r = cprng_u32();
-	lla[0] = 0xb2;
-	lla[1] = 0xa0;
-	memcpy(&lla[2], &r, sizeof(r));
+	ether_random_lladdr(lla, 0xa0);
 	do
 		sc->sc_sender = cprng_u64();
 	while (sc->sc_sender == 0);
@@ -661,11 +657,7 @@ shmif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
 	ifp->if_stop = shmif_stop;
 	ifp->if_ioctl = shmif_ioctl;
 	ifp->if_destroy = shmif_destroy;
-	ifp->if_capabilities = ETHER_SW_OFFLOAD_CAPS;
-	ifp->if_capenable = capenable;
-	if_capenable_update(ifp);
-	if_attach(ifp);
-	(void)ether_sw_offload_attach(ifp, &sc->sc_offload);
+	ether_sw_offload_ifattach(ifp, capenable, &sc->sc_offload);
 	ksnprintf(prefix, sizeof(prefix), "net.interfaces.%s.shmif",
 	    ifp->if_xname);
 	(void)sysctl_add_counters(ns, prefix, shmif_statnames, sc->sc_stats,

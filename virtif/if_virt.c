@@ -462,7 +462,7 @@ virtif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
 	struct ifnet *ifp;
 	uint8_t lla[ETHER_ADDR_LEN];
 	char name[IFNAMSIZ], prefix[64];
-	uint32_t r, capenable;
+	uint32_t capenable;
 	int rv;
 
 	if (unit < 0 || unit > VIRTIF_MAXUNIT)
@@ -478,11 +478,7 @@ virtif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
 	sc->sc_if = ifp;
 	sc->sc_ns = ns;
 	sc->sc_unit = unit;
-	/* b2:0b + 32 random bits: locally administered, unicast. */
-	r = cprng_u32();
-	lla[0] = 0xb2;
-	lla[1] = 0x0b;
-	memcpy(&lla[2], &r, sizeof(r));
+	ether_random_lladdr(lla, 0x0b);
 
 	ifp->if_softc = sc;
 	ether_ifattach(ifp, lla);
@@ -491,11 +487,7 @@ virtif_clone_create(struct netstack *ns, int unit, struct ifnet **ifpp)
 	ifp->if_stop = virtif_stop;
 	ifp->if_ioctl = virtif_ioctl;
 	ifp->if_destroy = virtif_destroy;
-	ifp->if_capabilities = ETHER_SW_OFFLOAD_CAPS;
-	ifp->if_capenable = capenable;
-	if_capenable_update(ifp);
-	if_attach(ifp);
-	(void)ether_sw_offload_attach(ifp, &sc->sc_offload);
+	ether_sw_offload_ifattach(ifp, capenable, &sc->sc_offload);
 	ksnprintf(prefix, sizeof(prefix), "net.interfaces.%s.virt",
 	    ifp->if_xname);
 	(void)sysctl_add_counters(ns, prefix, virtif_statnames, sc->sc_stats,

@@ -34,6 +34,17 @@ static const char *const eoff_names[EOFF_NSTATS] = {
 #define EOFF_CORRUPTIBLE (M_CSUM_IPv4 | M_CSUM_TCPv4 | M_CSUM_UDPv4 | \
 	M_CSUM_TCPv6 | M_CSUM_UDPv6)
 
+void
+ether_sw_offload_ifattach(struct ifnet *ifp, uint32_t capenable,
+    struct ether_offload *eo)
+{
+	ifp->if_capabilities = ETHER_SW_OFFLOAD_CAPS;
+	ifp->if_capenable = capenable;
+	if_capenable_update(ifp);
+	if_attach(ifp);
+	(void)ether_sw_offload_attach(ifp, eo);
+}
+
 int
 ether_sw_offload_attach(struct ifnet *ifp, struct ether_offload *eo)
 {

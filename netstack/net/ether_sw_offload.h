@@ -64,6 +64,14 @@ struct ether_offload {
 /* Register the counters and the corrupt_tx knob of ifp.  => 0 or errno */
 int ether_sw_offload_attach(struct ifnet *ifp, struct ether_offload *eo);
 void ether_sw_offload_detach(struct ifnet *ifp);
+/*
+ * The last step of attaching a driver that emulates offload in software
+ * (after ether_ifattach and setting its methods): offer
+ * ETHER_SW_OFFLOAD_CAPS with capenable enabled, if_attach, and register
+ * the emulation's counters in eo.
+ */
+void ether_sw_offload_ifattach(struct ifnet *ifp, uint32_t capenable,
+    struct ether_offload *eo);
 
 /*
  * Finish a frame for the wire: compute deferred checksums, cut a TSO

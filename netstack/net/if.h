@@ -199,6 +199,9 @@ int if_clone_destroy(struct netstack *ns, const char *name);
 
 /* Ethernet (net/if_ethersubr.c). */
 void ether_ifattach(struct ifnet *ifp, const uint8_t lla[ETHER_ADDR_LEN]);
+/* A driver's MAC address: b2:<second> + 32 random bits (locally
+ * administered, unicast). */
+void ether_random_lladdr(uint8_t lla[ETHER_ADDR_LEN], uint8_t second);
 int ether_output(struct ifnet *ifp, struct mbuf *m,
     const struct ksockaddr *dst);
 void ether_input(struct ifnet *ifp, struct mbuf *m);

@@ -322,3 +322,13 @@ ether_rx_wanted(const struct ifnet *ifp, const uint8_t *frame, bool *promisc)
 	}
 	return false;
 }
+
+void
+ether_random_lladdr(uint8_t lla[ETHER_ADDR_LEN], uint8_t second)
+{
+	uint32_t r = cprng_u32();
+
+	lla[0] = 0xb2;
+	lla[1] = second;
+	memcpy(&lla[2], &r, sizeof(r));
+}
