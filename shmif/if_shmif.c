@@ -558,39 +558,18 @@ shmif_linkstr_get(struct ifnet *ifp)
 	return sc->sc_path;
 }
 
+static const struct if_linkstr_ops shmif_linkstr_ops = {
+	.lo_maxlen = SHMIF_PATHMAX,
+	.lo_toolong = E2BIG,
+	.lo_set = shmif_linkstr_set,
+	.lo_unset = shmif_linkstr_unset,
+	.lo_get = shmif_linkstr_get,
+};
+
 int
 shmif_linkstr_ioctl(struct ifnet *ifp, unsigned long cmd, void *data)
 {
-	struct rump_linkstr *ls = data;
-	const char *path;
-	size_t len;
-
-	switch (cmd) {
-	case RUMP_SIOCSLINKSTR:
-		if (ls->ls_cmd == RUMP_LINKSTR_UNSET)
-			return shmif_linkstr_unset(ifp);
-		if (ls->ls_cmd != 0)
-			return EINVAL;
-		len = strnlen(ls->ls_path, sizeof(ls->ls_path));
-		if (len == sizeof(ls->ls_path) || len + 1 > SHMIF_PATHMAX + 1)
-			return E2BIG;
-		if (ls->ls_len < 1 || ls->ls_len != len + 1)
-			return EINVAL;
-		return shmif_linkstr_set(ifp, ls->ls_path);
-	case RUMP_SIOCGLINKSTR:
-		if ((path = shmif_linkstr_get(ifp)) == NULL)
-			return ENOENT;
-		len = strlen(path) + 1;
-		ls->ls_len = (uint32_t)len;
-		if (ls->ls_cmd == RUMP_LINKSTR_QUERYLEN)
-			return 0;
-		if (ls->ls_cmd != 0)
-			return EINVAL;
-		memcpy(ls->ls_path, path, len);
-		return 0;
-	default:
-		return ENOTTY;
-	}
+	return if_linkstr_ioctl(ifp, cmd, data, &shmif_linkstr_ops);
 }
 
 static int

@@ -400,39 +400,18 @@ virtif_linkstr_get(struct ifnet *ifp)
 }
 
 /* The linkstr requests of rump_net.h; ls_path holds the tap's name. */
+static const struct if_linkstr_ops virtif_linkstr_ops = {
+	.lo_maxlen = VIRTIF_TAPNAMEMAX,
+	.lo_toolong = ENAMETOOLONG,
+	.lo_set = virtif_linkstr_set,
+	.lo_unset = virtif_linkstr_unset,
+	.lo_get = virtif_linkstr_get,
+};
+
 static int
 virtif_ioctl(struct ifnet *ifp, unsigned long cmd, void *data)
 {
-	struct rump_linkstr *ls = data;
-	const char *name;
-	size_t len;
-
-	switch (cmd) {
-	case RUMP_SIOCSLINKSTR:
-		if (ls->ls_cmd == RUMP_LINKSTR_UNSET)
-			return virtif_linkstr_unset(ifp);
-		if (ls->ls_cmd != 0)
-			return EINVAL;
-		len = strnlen(ls->ls_path, sizeof(ls->ls_path));
-		if (len == sizeof(ls->ls_path) || len > VIRTIF_TAPNAMEMAX)
-			return ENAMETOOLONG;
-		if (ls->ls_len != len + 1)
-			return EINVAL;
-		return virtif_linkstr_set(ifp, ls->ls_path);
-	case RUMP_SIOCGLINKSTR:
-		if ((name = virtif_linkstr_get(ifp)) == NULL)
-			return ENOENT;
-		len = strlen(name) + 1;
-		ls->ls_len = (uint32_t)len;
-		if (ls->ls_cmd == RUMP_LINKSTR_QUERYLEN)
-			return 0;
-		if (ls->ls_cmd != 0)
-			return EINVAL;
-		memcpy(ls->ls_path, name, len);
-		return 0;
-	default:
-		return ENOTTY;
-	}
+	return if_linkstr_ioctl(ifp, cmd, data, &virtif_linkstr_ops);
 }
 
 /* ---------------------------------------------------- create, destroy */

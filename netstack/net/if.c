@@ -11,6 +11,7 @@
 #include "netstack/kern/sysctl.h"
 #include "netstack/kern/modules.h"
 #include "netstack/net/if_var.h"
+#include "rumpnet/rump_net.h"
 #include "netstack/net/if_impair.h"
 #include "netstack/net/route.h"
 
@@ -639,3 +640,41 @@ const struct netstack_module if_module = {
 	.nm_init = ifmod_init,
 	.nm_fini = ifmod_fini,
 };
+
+/* ------------------------------------------------------------ linkstr */
+
+int
+if_linkstr_ioctl(struct ifnet *ifp, unsigned long cmd, void *data,
+    const struct if_linkstr_ops *ops)
+{
+	struct rump_linkstr *ls = data;
+	const char *cur;
+	size_t len;
+
+	switch (cmd) {
+	case RUMP_SIOCSLINKSTR:
+		if (ls->ls_cmd == RUMP_LINKSTR_UNSET)
+			return (*ops->lo_unset)(ifp);
+		if (ls->ls_cmd != 0)
+			return EINVAL;
+		len = strnlen(ls->ls_path, sizeof(ls->ls_path));
+		if (len == sizeof(ls->ls_path) || len > ops->lo_maxlen)
+			return ops->lo_toolong;
+		if (ls->ls_len != len + 1)
+			return EINVAL;
+		return (*ops->lo_set)(ifp, ls->ls_path);
+	case RUMP_SIOCGLINKSTR:
+		if ((cur = (*ops->lo_get)(ifp)) == NULL)
+			return ENOENT;
+		len = strlen(cur) + 1;
+		ls->ls_len = (uint32_t)len;
+		if (ls->ls_cmd == RUMP_LINKSTR_QUERYLEN)
+			return 0;
+		if (ls->ls_cmd != 0)
+			return EINVAL;
+		memcpy(ls->ls_path, cur, len);
+		return 0;
+	default:
+		return ENOTTY;
+	}
+}

@@ -193,6 +193,23 @@ struct if_cloner {
 			    struct ifnet **ifpp);
 	void		(*ifc_destroy)(struct ifnet *ifp);
 };
+/*
+ * The linkstr requests (RUMP_SIOCSLINKSTR / RUMP_SIOCGLINKSTR of
+ * rumpnet/rump_net.h) for a driver whose link is named by a string (a
+ * bus file, a tap): the request is checked here -- a string longer than
+ * lo_maxlen bytes gets lo_toolong, a bad ls_len or ls_cmd EINVAL -- and
+ * the driver's methods do the rest.  Other requests: ENOTTY.
+ */
+struct if_linkstr_ops {
+	size_t		  lo_maxlen;	/* bytes, the NUL not counted */
+	int		  lo_toolong;	/* E2BIG, ENAMETOOLONG ... */
+	int		(*lo_set)(struct ifnet *ifp, const char *s);
+	int		(*lo_unset)(struct ifnet *ifp);	/* ENOENT: none */
+	const char	*(*lo_get)(struct ifnet *ifp);	/* NULL: none */
+};
+int if_linkstr_ioctl(struct ifnet *ifp, unsigned long cmd, void *data,
+    const struct if_linkstr_ops *ops);
+
 int if_clone_register(struct netstack *ns, const struct if_cloner *ifc);
 int if_clone_create(struct netstack *ns, const char *name);
 int if_clone_destroy(struct netstack *ns, const char *name);
