@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -547,4 +548,55 @@ rn_ping_summary(const struct rn_pingstats *ps, bool timed, const char *stddev)
 		    (double)ps->ps_tmax / 1e6, rn_sqrt(var > 0 ? var : 0));
 	}
 	fflush(stdout);
+}
+
+void
+rn_ping_run(const struct rn_pingrun *pr)
+{
+	const struct rn_pingstats *ps = pr->pr_stats;
+	uint64_t now, nextsend = rn_now_ns(), linger = 0, until;
+	struct pollfd pfd;
+	int timeout, n;
+
+	while (!*pr->pr_stop) {
+		now = rn_now_ns();
+		if (pr->pr_deadline && now >= pr->pr_deadline)
+			break;
+		if (pr->pr_count && ps->ps_nreceived >= pr->pr_count)
+			break;
+		if (pr->pr_once && ps->ps_nreceived > 0)
+			break;
+		if (now >= nextsend && (pr->pr_count == 0 ||
+		    ps->ps_ntransmitted < pr->pr_count)) {
+			(*pr->pr_send)(pr->pr_arg);
+			nextsend += pr->pr_interval;
+			if (pr->pr_count && ps->ps_ntransmitted >= pr->pr_count) {
+				/* Last probe: how long to wait for replies. */
+				uint64_t w = 2 * ps->ps_tmax;
+
+				if (w < 10 * pr->pr_interval)
+					w = 10 * pr->pr_interval;
+				linger = rn_now_ns() + w;
+			}
+			continue;
+		}
+		if (linger && now >= linger)
+			break;
+		until = linger ? linger : nextsend;
+		if (pr->pr_deadline && pr->pr_deadline < until)
+			until = pr->pr_deadline;
+		timeout = until > now ? (int)((until - now + 999999) /
+		    1000000) : 0;
+		pfd.fd = pr->pr_fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		n = rump_sys_poll(&pfd, 1, timeout);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rn_err(1, "poll");
+		}
+		if (n > 0 && (pfd.revents & POLLIN))
+			(*pr->pr_recv)(pr->pr_arg);
+	}
 }

@@ -13,6 +13,7 @@
 #define _TOOLS_COMMON_RNTOOL_H_
 
 #include <stdarg.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -128,5 +129,29 @@ struct rn_pingstats {
  */
 void	rn_ping_summary(const struct rn_pingstats *ps, bool timed,
 	    const char *stddev);
+
+/*
+ * The probe schedule both pings share.  A probe goes out at once and
+ * then every pr_interval ns (pr_send).  The run ends after pr_count
+ * replies (0: no limit), at the first reply with pr_once, at
+ * pr_deadline (absolute rn_now_ns() time, 0: none), when *pr_stop
+ * becomes true (the SIGINT handler's flag), or, once the last of
+ * pr_count probes is out, after max(2 x the longest round trip seen,
+ * 10 intervals) of waiting for stragglers.  In between it sleeps in
+ * poll on pr_fd and calls pr_recv when it is readable.
+ */
+struct rn_pingrun {
+	int		 pr_fd;
+	uint64_t	 pr_interval;		/* ns */
+	uint64_t	 pr_deadline;		/* ns, 0: none */
+	unsigned long	 pr_count;		/* 0: no limit */
+	bool		 pr_once;
+	const struct rn_pingstats *pr_stats;	/* the tool's counters */
+	const volatile sig_atomic_t *pr_stop;
+	void		(*pr_send)(void *arg);
+	void		(*pr_recv)(void *arg);
+	void		*pr_arg;
+};
+void	rn_ping_run(const struct rn_pingrun *pr);
 
 #endif /* _TOOLS_COMMON_RNTOOL_H_ */

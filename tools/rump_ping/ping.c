@@ -448,15 +448,47 @@ parse_options(struct ping *p, int argc, char **argv)
 	p->hostname = argv[optind];
 }
 
+/* rn_ping_run's callbacks: what they work on. */
+struct ping_io {
+	struct ping	*p;
+	uint8_t		*pkt;		/* the probe being built */
+	uint8_t		*rbuf;		/* a datagram received */
+	size_t		 rlen;
+};
+
+static void
+ping_send(void *arg)
+{
+	struct ping_io *io = arg;
+
+	send_probe(io->p, io->pkt);
+}
+
+static void
+ping_recv(void *arg)
+{
+	struct ping_io *io = arg;
+	ssize_t r;
+
+	r = rump_sys_recvfrom(io->p->fd, io->rbuf, io->rlen, 0, NULL, NULL);
+	if (r < 0) {
+		if (errno != EINTR && errno != EAGAIN)
+			rn_warn("recvfrom");
+		return;
+	}
+	handle_packet(io->p, io->rbuf, (size_t)r);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct ping p;
 	struct sigaction sa;
 	uint8_t *pkt, *rbuf;
-	uint64_t start, nextsend, deadline, now, linger;
 	size_t rlen = 65536 + 64;
 	char a[RN_INET_STRLEN];
+	struct ping_io io;
+	struct rn_pingrun run;
 
 	rn_init("rump.ping");
 	memset(&p, 0, sizeof(p));
@@ -480,64 +512,14 @@ main(int argc, char **argv)
 	    rn_fmt_inet(p.dst, a), p.datalen);
 	fflush(stdout);
 
-	start = rn_now_ns();
-	deadline = p.maxwait ? start + p.maxwait : 0;
-	nextsend = start;
-	linger = 0;
-	while (!ping_interrupted) {
-		struct pollfd pfd;
-		uint64_t until;
-		int timeout, n;
-
-		now = rn_now_ns();
-		if (deadline && now >= deadline)
-			break;
-		if (p.count && p.stats.ps_nreceived >= p.count)
-			break;
-		if (p.once && p.stats.ps_nreceived > 0)
-			break;
-		if (now >= nextsend && (p.count == 0 ||
-		    p.stats.ps_ntransmitted < p.count)) {
-			send_probe(&p, pkt);
-			nextsend += p.interval;
-			if (p.count && p.stats.ps_ntransmitted >= p.count) {
-				/* Last probe: how long to wait for replies. */
-				uint64_t w = 2 * p.stats.ps_tmax;
-
-				if (w < 10 * p.interval)
-					w = 10 * p.interval;
-				linger = rn_now_ns() + w;
-			}
-			continue;
-		}
-		if (linger && now >= linger)
-			break;
-		until = linger ? linger : nextsend;
-		if (deadline && deadline < until)
-			until = deadline;
-		timeout = until > now ? (int)((until - now + 999999) /
-		    1000000) : 0;
-		pfd.fd = p.fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		n = rump_sys_poll(&pfd, 1, timeout);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rn_err(1, "poll");
-		}
-		if (n > 0 && (pfd.revents & POLLIN)) {
-			ssize_t r = rump_sys_recvfrom(p.fd, rbuf, rlen, 0,
-			    NULL, NULL);
-
-			if (r < 0) {
-				if (errno != EINTR && errno != EAGAIN)
-					rn_warn("recvfrom");
-				continue;
-			}
-			handle_packet(&p, rbuf, (size_t)r);
-		}
-	}
+	io = (struct ping_io){ .p = &p, .pkt = pkt, .rbuf = rbuf,
+	    .rlen = rlen };
+	run = (struct rn_pingrun){ .pr_fd = p.fd, .pr_interval = p.interval,
+	    .pr_deadline = p.maxwait ? rn_now_ns() + p.maxwait : 0,
+	    .pr_count = p.count, .pr_once = p.once != 0,
+	    .pr_stats = &p.stats, .pr_stop = &ping_interrupted,
+	    .pr_send = ping_send, .pr_recv = ping_recv, .pr_arg = &io };
+	rn_ping_run(&run);
 	summary(&p);
 	rump_sys_close(p.fd);
 	free(pkt);

@@ -408,14 +408,50 @@ parse_options(struct ping6 *p, int argc, char **argv)
 		p->srczone = p->ifindex != 0 ? p->ifindex : p->zone;
 }
 
+/* rn_ping_run's callbacks: what they work on. */
+struct ping6_io {
+	struct ping6	*p;
+	uint8_t		*pkt;		/* the probe being built */
+	uint8_t		*rbuf;		/* a datagram received */
+	size_t		 rlen;
+};
+
+static void
+ping6_send(void *arg)
+{
+	struct ping6_io *io = arg;
+
+	send_probe(io->p, io->pkt);
+}
+
+static void
+ping6_recv(void *arg)
+{
+	struct ping6_io *io = arg;
+	struct sockaddr_in6 from;
+	socklen_t flen = sizeof(from);
+	ssize_t r;
+
+	memset(&from, 0, sizeof(from));
+	r = rump_sys_recvfrom(io->p->fd, io->rbuf, io->rlen, 0,
+	    (struct sockaddr *)&from, &flen);
+	if (r < 0) {
+		if (errno != EINTR && errno != EAGAIN)
+			rn_warn("recvfrom");
+		return;
+	}
+	handle_packet(io->p, io->rbuf, (size_t)r, &from);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct ping6 p;
 	struct sigaction sa;
 	uint8_t *pkt, *rbuf, src[16];
-	uint64_t start, nextsend, deadline, now, linger;
 	size_t rlen = 65536 + 64;
+	struct ping6_io io;
+	struct rn_pingrun run;
 	char a[RN_INET6_STRLEN + RUMP_IFNAMSIZ + 2];
 	char b[RN_INET6_STRLEN + RUMP_IFNAMSIZ + 2];
 	uint32_t srczone;
@@ -444,65 +480,14 @@ main(int argc, char **argv)
 	    fmt_addr(p.dst, p.zone, b, sizeof(b)));
 	fflush(stdout);
 
-	start = rn_now_ns();
-	deadline = p.deadline ? start + p.deadline : 0;
-	nextsend = start;
-	linger = 0;
-	while (!ping_interrupted) {
-		struct pollfd pfd;
-		uint64_t until;
-		int timeout, n;
-
-		now = rn_now_ns();
-		if (deadline && now >= deadline)
-			break;
-		if (p.count && p.stats.ps_nreceived >= p.count)
-			break;
-		if (now >= nextsend && (p.count == 0 ||
-		    p.stats.ps_ntransmitted < p.count)) {
-			send_probe(&p, pkt);
-			nextsend += p.interval;
-			if (p.count && p.stats.ps_ntransmitted >= p.count) {
-				uint64_t w = 2 * p.stats.ps_tmax;
-
-				if (w < 10 * p.interval)
-					w = 10 * p.interval;
-				linger = rn_now_ns() + w;
-			}
-			continue;
-		}
-		if (linger && now >= linger)
-			break;
-		until = linger ? linger : nextsend;
-		if (deadline && deadline < until)
-			until = deadline;
-		timeout = until > now ? (int)((until - now + 999999) /
-		    1000000) : 0;
-		pfd.fd = p.fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		n = rump_sys_poll(&pfd, 1, timeout);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rn_err(1, "poll");
-		}
-		if (n > 0 && (pfd.revents & POLLIN)) {
-			struct sockaddr_in6 from;
-			socklen_t flen = sizeof(from);
-			ssize_t r;
-
-			memset(&from, 0, sizeof(from));
-			r = rump_sys_recvfrom(p.fd, rbuf, rlen, 0,
-			    (struct sockaddr *)&from, &flen);
-			if (r < 0) {
-				if (errno != EINTR && errno != EAGAIN)
-					rn_warn("recvfrom");
-				continue;
-			}
-			handle_packet(&p, rbuf, (size_t)r, &from);
-		}
-	}
+	io = (struct ping6_io){ .p = &p, .pkt = pkt, .rbuf = rbuf,
+	    .rlen = rlen };
+	run = (struct rn_pingrun){ .pr_fd = p.fd, .pr_interval = p.interval,
+	    .pr_deadline = p.deadline ? rn_now_ns() + p.deadline : 0,
+	    .pr_count = p.count, .pr_stats = &p.stats,
+	    .pr_stop = &ping_interrupted, .pr_send = ping6_send,
+	    .pr_recv = ping6_recv, .pr_arg = &io };
+	rn_ping_run(&run);
 	summary(&p);
 	rump_sys_close(p.fd);
 	free(pkt);
