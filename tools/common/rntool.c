@@ -550,6 +550,75 @@ rn_ping_summary(const struct rn_pingstats *ps, bool timed, const char *stddev)
 	fflush(stdout);
 }
 
+static void
+rn_put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		p[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static uint64_t
+rn_get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+void
+rn_ping_fill(uint8_t *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		data[i] = (uint8_t)i;
+	if (len >= RN_PING_TSLEN) {
+		uint64_t now = rn_now_ns();
+
+		rn_put64(data, now / 1000000000ull);
+		rn_put64(data + 8, now % 1000000000ull);
+	}
+}
+
+bool
+rn_ping_reply(struct rn_pingstats *ps, uint8_t *rcvd, uint16_t seq,
+    const uint8_t *data, size_t len, size_t datalen, uint64_t *rttp,
+    bool *timedp)
+{
+	uint64_t rtt = 0;
+	bool timed = false;
+
+	if (len >= RN_PING_TSLEN && datalen >= RN_PING_TSLEN) {
+		uint64_t sent = rn_get64(data) * 1000000000ull +
+		    rn_get64(data + 8);
+		uint64_t now = rn_now_ns();
+
+		rtt = now > sent ? now - sent : 0;
+		timed = true;
+	}
+	*rttp = rtt;
+	*timedp = timed;
+	if ((rcvd[seq / 8] >> (seq % 8)) & 1) {
+		ps->ps_nrepeats++;
+		return true;
+	}
+	rcvd[seq / 8] |= (uint8_t)(1u << (seq % 8));
+	ps->ps_nreceived++;
+	if (timed) {
+		double ms = (double)rtt / 1e6;
+
+		if (ps->ps_nreceived == 1 || rtt < ps->ps_tmin)
+			ps->ps_tmin = rtt;
+		if (rtt > ps->ps_tmax)
+			ps->ps_tmax = rtt;
+		ps->ps_tsum += ms;
+		ps->ps_tsumsq += ms * ms;
+	}
+	return false;
+}
+
 void
 rn_ping_run(const struct rn_pingrun *pr)
 {

@@ -131,6 +131,27 @@ void	rn_ping_summary(const struct rn_pingstats *ps, bool timed,
 	    const char *stddev);
 
 /*
+ * A probe's data: the bytes 0, 1, 2, ... and, if there is room
+ * (RN_PING_TSLEN bytes), the send time at the front as two big-endian
+ * 64-bit words, seconds and nanoseconds of rn_now_ns().
+ */
+#define RN_PING_TSLEN	16
+#define RN_PING_SEQS	65536		/* sequence numbers: 16 bits */
+void	rn_ping_fill(uint8_t *data, size_t len);
+/*
+ * Account an echo reply with sequence number seq whose data (len bytes
+ * after the ICMP header) answers a probe of datalen data bytes.  rcvd
+ * holds one bit per sequence number (RN_PING_SEQS / 8 bytes): a second
+ * reply is a duplicate (ps_nrepeats).  A first one counts in
+ * ps_nreceived and, if the probe was timed and the reply carries the
+ * stamp, its round trip in the min/max/sum figures.
+ * => true for a duplicate; *timedp says whether *rttp (ns) is known.
+ */
+bool	rn_ping_reply(struct rn_pingstats *ps, uint8_t *rcvd, uint16_t seq,
+	    const uint8_t *data, size_t len, size_t datalen, uint64_t *rttp,
+	    bool *timedp);
+
+/*
  * The probe schedule both pings share.  A probe goes out at once and
  * then every pr_interval ns (pr_send).  The run ends after pr_count
  * replies (0: no limit), at the first reply with pr_once, at

@@ -28,9 +28,7 @@
 
 #define IPHDR_LEN	20
 #define ICMPHDR_LEN	8
-#define TIMESTAMP_LEN	16		/* two 64-bit words: s, ns */
 #define MAXDATA		(65535 - IPHDR_LEN - ICMPHDR_LEN)
-#define MAXSEQ_TRACK	65536
 
 #define ICMP_ECHOREPLY	0
 #define ICMP_UNREACH	3
@@ -93,27 +91,6 @@ cksum16(const uint8_t *p, size_t len)
 	return (uint16_t)~sum;
 }
 
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 7; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
 
 static void
 send_probe(struct ping *p, uint8_t *pkt)
@@ -123,7 +100,6 @@ send_probe(struct ping *p, uint8_t *pkt)
 	uint16_t seq = (uint16_t)p->stats.ps_ntransmitted, sum;
 	struct sockaddr_in to;
 	uint8_t *icmp = pkt + IPHDR_LEN;
-	size_t i;
 	ssize_t n;
 
 	memset(pkt, 0, IPHDR_LEN + ICMPHDR_LEN);
@@ -144,14 +120,7 @@ send_probe(struct ping *p, uint8_t *pkt)
 	icmp[5] = (uint8_t)p->ident;
 	icmp[6] = (uint8_t)(seq >> 8);
 	icmp[7] = (uint8_t)seq;
-	for (i = 0; i < p->datalen; i++)
-		icmp[ICMPHDR_LEN + i] = (uint8_t)i;
-	if (p->datalen >= TIMESTAMP_LEN) {
-		uint64_t now = rn_now_ns();
-
-		put64(icmp + ICMPHDR_LEN, now / 1000000000ull);
-		put64(icmp + ICMPHDR_LEN + 8, now % 1000000000ull);
-	}
+	rn_ping_fill(icmp + ICMPHDR_LEN, p->datalen);
 	sum = cksum16(icmp, icmplen);
 	icmp[2] = (uint8_t)(sum >> 8);
 	icmp[3] = (uint8_t)sum;
@@ -247,39 +216,16 @@ handle_packet(struct ping *p, const uint8_t *buf, size_t len)
 	rn_fmt_inet(buf + 12, from);
 
 	if (type == ICMP_ECHOREPLY) {
-		int dup;
-		uint64_t rtt = 0;
-		int timed = 0;
+		uint64_t rtt;
+		bool dup, timed;
 
 		if (((unsigned)icmp[4] << 8 | icmp[5]) != p->ident)
 			return;
 		seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
-		if (icmplen >= ICMPHDR_LEN + TIMESTAMP_LEN &&
-		    p->datalen >= TIMESTAMP_LEN) {
-			uint64_t sent = get64(icmp + ICMPHDR_LEN) *
-			    1000000000ull + get64(icmp + ICMPHDR_LEN + 8);
-			uint64_t now = rn_now_ns();
-
-			rtt = now > sent ? now - sent : 0;
-			timed = 1;
-		}
-		dup = (p->rcvd[seq / 8] >> (seq % 8)) & 1;
-		if (dup) {
-			p->stats.ps_nrepeats++;
-		} else {
-			p->rcvd[seq / 8] |= (uint8_t)(1u << (seq % 8));
-			p->stats.ps_nreceived++;
-			if (timed) {
-				double ms = (double)rtt / 1e6;
-
-				if (p->stats.ps_nreceived == 1 || rtt < p->stats.ps_tmin)
-					p->stats.ps_tmin = rtt;
-				if (rtt > p->stats.ps_tmax)
-					p->stats.ps_tmax = rtt;
-				p->stats.ps_tsum += ms;
-				p->stats.ps_tsumsq += ms * ms;
-			}
-		}
+		/* ip_len may claim less than the ICMP header we read. */
+		dup = rn_ping_reply(&p->stats, p->rcvd, seq, icmp + ICMPHDR_LEN,
+		    icmplen > ICMPHDR_LEN ? icmplen - ICMPHDR_LEN : 0,
+		    p->datalen, &rtt, &timed);
 		if (p->quiet)
 			return;
 		printf("%zu bytes from %s: icmp_seq=%u ttl=%u", icmplen, from,
@@ -325,7 +271,7 @@ static void
 summary(const struct ping *p)
 {
 	printf("\n----%s PING Statistics----\n", p->hostname);
-	rn_ping_summary(&p->stats, p->datalen >= TIMESTAMP_LEN, "stddev");
+	rn_ping_summary(&p->stats, p->datalen >= RN_PING_TSLEN, "stddev");
 }
 
 static void
@@ -500,7 +446,7 @@ main(int argc, char **argv)
 	p.ident = (uint16_t)getpid();
 	if ((pkt = malloc(IPHDR_LEN + ICMPHDR_LEN + p.datalen)) == NULL ||
 	    (rbuf = malloc(rlen)) == NULL ||
-	    (p.rcvd = calloc(MAXSEQ_TRACK / 8, 1)) == NULL)
+	    (p.rcvd = calloc(RN_PING_SEQS / 8, 1)) == NULL)
 		rn_err(1, "malloc");
 	open_socket(&p);
 

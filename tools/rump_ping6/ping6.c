@@ -29,9 +29,7 @@
 #include "tools/common/rntool.h"
 
 #define ICMP6HDR_LEN	8
-#define TIMESTAMP_LEN	16		/* two 64-bit words: s, ns */
 #define MAXDATA		(65535 - 40 - ICMP6HDR_LEN)
-#define MAXSEQ_TRACK	65536
 
 #define ICMP6_DST_UNREACH	1
 #define ICMP6_PACKET_TOO_BIG	2
@@ -80,24 +78,6 @@ on_sigint(int sig)
 	ping_interrupted = 1;
 }
 
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
 
 static void
 fill_sin6(struct sockaddr_in6 *s, const uint8_t *addr, uint32_t zone)
@@ -137,14 +117,7 @@ send_probe(struct ping6 *p, uint8_t *pkt)
 	pkt[5] = (uint8_t)p->ident;
 	pkt[6] = (uint8_t)(seq >> 8);
 	pkt[7] = (uint8_t)seq;
-	for (size_t i = 0; i < p->datalen; i++)
-		pkt[ICMP6HDR_LEN + i] = (uint8_t)i;
-	if (p->datalen >= TIMESTAMP_LEN) {
-		uint64_t now = rn_now_ns();
-
-		put64(pkt + ICMP6HDR_LEN, now / 1000000000ull);
-		put64(pkt + ICMP6HDR_LEN + 8, now % 1000000000ull);
-	}
+	rn_ping_fill(pkt + ICMP6HDR_LEN, p->datalen);
 	fill_sin6(&to, p->dst, p->zone);
 	p->stats.ps_ntransmitted++;
 	n = rump_sys_sendto(p->fd, pkt, len, 0, (struct sockaddr *)&to,
@@ -213,38 +186,14 @@ handle_packet(struct ping6 *p, const uint8_t *icmp, size_t len,
 	type = icmp[0];
 	fmt_addr(fa, from->sin6_scope_id, fbuf, sizeof(fbuf));
 	if (type == ICMP6_ECHO_REPLY) {
-		uint64_t rtt = 0;
-		int timed = 0, dup;
+		uint64_t rtt;
+		bool dup, timed;
 
 		if (((unsigned)icmp[4] << 8 | icmp[5]) != p->ident)
 			return;
 		seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
-		if (len >= ICMP6HDR_LEN + TIMESTAMP_LEN &&
-		    p->datalen >= TIMESTAMP_LEN) {
-			uint64_t sent = get64(icmp + ICMP6HDR_LEN) *
-			    1000000000ull + get64(icmp + ICMP6HDR_LEN + 8);
-			uint64_t now = rn_now_ns();
-
-			rtt = now > sent ? now - sent : 0;
-			timed = 1;
-		}
-		dup = (p->rcvd[seq / 8] >> (seq % 8)) & 1;
-		if (dup) {
-			p->stats.ps_nrepeats++;
-		} else {
-			p->rcvd[seq / 8] |= (uint8_t)(1u << (seq % 8));
-			p->stats.ps_nreceived++;
-			if (timed) {
-				double ms = (double)rtt / 1e6;
-
-				if (p->stats.ps_nreceived == 1 || rtt < p->stats.ps_tmin)
-					p->stats.ps_tmin = rtt;
-				if (rtt > p->stats.ps_tmax)
-					p->stats.ps_tmax = rtt;
-				p->stats.ps_tsum += ms;
-				p->stats.ps_tsumsq += ms * ms;
-			}
-		}
+		dup = rn_ping_reply(&p->stats, p->rcvd, seq, icmp + ICMP6HDR_LEN,
+		    len - ICMP6HDR_LEN, p->datalen, &rtt, &timed);
 		if (p->quiet)
 			return;
 		printf("%zu bytes from %s, icmp_seq=%u", len, fbuf, seq);
@@ -283,7 +232,7 @@ static void
 summary(const struct ping6 *p)
 {
 	printf("\n--- %s ping6 statistics ---\n", p->hostname);
-	rn_ping_summary(&p->stats, p->datalen >= TIMESTAMP_LEN, "std-dev");
+	rn_ping_summary(&p->stats, p->datalen >= RN_PING_TSLEN, "std-dev");
 }
 
 /* The source the kernel would pick: connect a datagram socket. */
@@ -465,7 +414,7 @@ main(int argc, char **argv)
 	p.ident = (uint16_t)getpid();
 	if ((pkt = malloc(ICMP6HDR_LEN + p.datalen)) == NULL ||
 	    (rbuf = malloc(rlen)) == NULL ||
-	    (p.rcvd = calloc(MAXSEQ_TRACK / 8, 1)) == NULL)
+	    (p.rcvd = calloc(RN_PING_SEQS / 8, 1)) == NULL)
 		rn_err(1, "malloc");
 	open_socket(&p);
 
