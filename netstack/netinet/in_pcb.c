@@ -215,6 +215,13 @@ in_pcbconflict(const struct inpcb *self, uint32_t laddr, uint16_t lport)
 	return false;
 }
 
+void
+in_pcbdetach(struct socket *so)
+{
+	if (so->so_pcb != NULL)
+		in_pcbfree(so->so_pcb);
+}
+
 int
 in_pcbbind(struct inpcb *inp, uint32_t laddr, uint16_t lport)
 {

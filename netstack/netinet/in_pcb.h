@@ -113,6 +113,9 @@ int in_pcballoc(struct inpcbtable *t, struct socket *so, int af,
     struct inpcb **inpp);
 /* Unlink and free; so->so_pcb is cleared if the socket is still there. */
 void in_pcbfree(struct inpcb *inp);
+/* pr_detach of the datagram protocols (UDP, raw, both families): free
+ * the socket's PCB if it still has one. */
+void in_pcbdetach(struct socket *so);
 
 /*
  * Bind to (laddr, lport), both network order; lport 0 picks an

@@ -98,15 +98,6 @@ rip_attach(struct socket *so, int proto)
 	return 0;
 }
 
-static void
-rip_detach(struct socket *so)
-{
-	struct inpcb *inp = rip_pcb(so);
-
-	if (inp != NULL)
-		in_pcbfree(inp);
-}
-
 static int
 rip_bind(struct socket *so, const struct ksockaddr *nam, size_t namlen)
 {
@@ -272,7 +263,7 @@ rip_ctloutput(struct socket *so, bool set, int level, int name, void *val,
 	.pr_protocol = (proto),					\
 	.pr_flags = PR_ATOMIC | PR_ADDR,			\
 	.pr_attach = rip_attach,				\
-	.pr_detach = rip_detach,				\
+	.pr_detach = in_pcbdetach,				\
 	.pr_bind = rip_bind,					\
 	.pr_listen = rip_listen,				\
 	.pr_connect = rip_connect,				\

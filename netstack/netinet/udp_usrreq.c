@@ -212,15 +212,6 @@ udp_attach(struct socket *so, int proto)
 	    &inp);
 }
 
-static void
-udp_detach(struct socket *so)
-{
-	struct inpcb *inp = udp_pcb(so);
-
-	if (inp != NULL)
-		in_pcbfree(inp);
-}
-
 static int
 udp_bind(struct socket *so, const struct ksockaddr *nam, size_t namlen)
 {
@@ -410,7 +401,7 @@ static const struct protosw udp_protosw = {
 	.pr_protocol = KIPPROTO_UDP,
 	.pr_flags = PR_ATOMIC | PR_ADDR,
 	.pr_attach = udp_attach,
-	.pr_detach = udp_detach,
+	.pr_detach = in_pcbdetach,
 	.pr_bind = udp_bind,
 	.pr_listen = udp_listen,
 	.pr_connect = udp_connect,

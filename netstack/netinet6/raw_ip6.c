@@ -104,13 +104,6 @@ rip6_attach(struct socket *so, int proto)
 	return 0;
 }
 
-static void
-rip6_detach(struct socket *so)
-{
-	if (so->so_pcb != NULL)
-		in_pcbfree(so->so_pcb);
-}
-
 static int
 rip6_bind(struct socket *so, const struct ksockaddr *nam, size_t namlen)
 {
@@ -301,7 +294,7 @@ rip6_ctloutput(struct socket *so, bool set, int level, int name, void *val,
 	.pr_protocol = (proto),					\
 	.pr_flags = PR_ATOMIC | PR_ADDR,			\
 	.pr_attach = rip6_attach,				\
-	.pr_detach = rip6_detach,				\
+	.pr_detach = in_pcbdetach,				\
 	.pr_bind = rip6_bind,					\
 	.pr_listen = rip6_listen,				\
 	.pr_connect = rip6_connect,				\

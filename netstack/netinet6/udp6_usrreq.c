@@ -189,13 +189,6 @@ udp6_attach(struct socket *so, int proto)
 	return in_pcballoc(udp6_table(so->so_ns), so, AF_INET6, &inp);
 }
 
-static void
-udp6_detach(struct socket *so)
-{
-	if (so->so_pcb != NULL)
-		in_pcbfree(so->so_pcb);
-}
-
 static int
 udp6_bind(struct socket *so, const struct ksockaddr *nam, size_t namlen)
 {
@@ -371,7 +364,7 @@ static const struct protosw udp6_protosw = {
 	.pr_protocol = KIPPROTO_UDP,
 	.pr_flags = PR_ATOMIC | PR_ADDR,
 	.pr_attach = udp6_attach,
-	.pr_detach = udp6_detach,
+	.pr_detach = in_pcbdetach,
 	.pr_bind = udp6_bind,
 	.pr_listen = udp6_listen,
 	.pr_connect = udp6_connect,
