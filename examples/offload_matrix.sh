@@ -66,6 +66,11 @@ counter()	# counter FILE NAME -> value or 0
 	echo "${v:-0}"
 }
 
+need_counter()	# need_counter FILE NAME MESSAGE: fail unless NAME > 0
+{
+	[ "$(counter "$1" "$2")" -gt 0 ] || fail "$3"
+}
+
 # Checksums and sizes of every frame on a bus.
 check_bus()
 {
@@ -95,33 +100,33 @@ check_counters()	# file mask side(tx|rx) l4(tcp|udp|tcp6|udp6)
 	fi
 	if [ "$side" = tx ]; then
 		if [ "$l4" = tcp ] && has "$m" 0x80; then
-			[ "$(counter "$f" tx_tsov4_segs)" -gt 0 ] ||
-			    fail "TSOv4 enabled but no segments cut"
+			need_counter "$f" tx_tsov4_segs \
+			    "TSOv4 enabled but no segments cut"
 		elif [ "$l4" = tcp ] && has "$m" 0x800; then
-			[ "$(counter "$f" tx_tcpv4)" -gt 0 ] ||
-			    fail "TCPv4 TX enabled but no checksums finished"
+			need_counter "$f" tx_tcpv4 \
+			    "TCPv4 TX enabled but no checksums finished"
 		elif [ "$l4" = udp ] && has "$m" 0x2000; then
-			[ "$(counter "$f" tx_udpv4)" -gt 0 ] ||
-			    fail "UDPv4 TX enabled but no checksums finished"
+			need_counter "$f" tx_udpv4 \
+			    "UDPv4 TX enabled but no checksums finished"
 		fi
 		if has "$m" 0x200; then
-			[ "$(counter "$f" tx_ipv4)" -gt 0 ] ||
-			    fail "IPv4 TX enabled but no headers finished"
+			need_counter "$f" tx_ipv4 \
+			    "IPv4 TX enabled but no headers finished"
 		fi
 		if ! has "$m" 0x6aa80 && grep -q 'offload\.tx_' "$f"; then
 			fail "transmit offload used while disabled"
 		fi
 	else
 		if [ "$l4" = tcp ] && has "$m" 0x400; then
-			[ "$(counter "$f" rx_tcpv4)" -gt 0 ] ||
-			    fail "TCPv4 RX enabled but nothing verified"
+			need_counter "$f" rx_tcpv4 \
+			    "TCPv4 RX enabled but nothing verified"
 		elif [ "$l4" = udp ] && has "$m" 0x1000; then
-			[ "$(counter "$f" rx_udpv4)" -gt 0 ] ||
-			    fail "UDPv4 RX enabled but nothing verified"
+			need_counter "$f" rx_udpv4 \
+			    "UDPv4 RX enabled but nothing verified"
 		fi
 		if has "$m" 0x100; then
-			[ "$(counter "$f" rx_ipv4)" -gt 0 ] ||
-			    fail "IPv4 RX enabled but nothing verified"
+			need_counter "$f" rx_ipv4 \
+			    "IPv4 RX enabled but nothing verified"
 		fi
 		if ! has "$m" 0x15500 && grep -q 'offload\.rx_' "$f"; then
 			fail "receive offload used while disabled"
@@ -146,25 +151,25 @@ check_counters6()	# file mask side(tx|rx) l4(tcp6|udp6)
 	fi
 	if [ "$side" = tx ]; then
 		if [ "$l4" = tcp6 ] && has "$m" 0x40000; then
-			[ "$(counter "$f" tx_tsov6_segs)" -gt 0 ] ||
-			    fail "TSOv6 enabled but no segments cut"
+			need_counter "$f" tx_tsov6_segs \
+			    "TSOv6 enabled but no segments cut"
 		elif [ "$l4" = tcp6 ] && has "$m" 0x8000; then
-			[ "$(counter "$f" tx_tcpv6)" -gt 0 ] ||
-			    fail "TCPv6 TX enabled but no checksums finished"
+			need_counter "$f" tx_tcpv6 \
+			    "TCPv6 TX enabled but no checksums finished"
 		elif [ "$l4" = udp6 ] && has "$m" 0x20000; then
-			[ "$(counter "$f" tx_udpv6)" -gt 0 ] ||
-			    fail "UDPv6 TX enabled but no checksums finished"
+			need_counter "$f" tx_udpv6 \
+			    "UDPv6 TX enabled but no checksums finished"
 		fi
 		if ! has "$m" $txbits && grep -q 'offload\.tx_' "$f"; then
 			fail "transmit offload used while disabled"
 		fi
 	else
 		if [ "$l4" = tcp6 ] && has "$m" 0x4000; then
-			[ "$(counter "$f" rx_tcpv6)" -gt 0 ] ||
-			    fail "TCPv6 RX enabled but nothing verified"
+			need_counter "$f" rx_tcpv6 \
+			    "TCPv6 RX enabled but nothing verified"
 		elif [ "$l4" = udp6 ] && has "$m" 0x10000; then
-			[ "$(counter "$f" rx_udpv6)" -gt 0 ] ||
-			    fail "UDPv6 RX enabled but nothing verified"
+			need_counter "$f" rx_udpv6 \
+			    "UDPv6 RX enabled but nothing verified"
 		fi
 		if ! has "$m" $rxbits && grep -q 'offload\.rx_' "$f"; then
 			fail "receive offload used while disabled"
