@@ -390,6 +390,38 @@ START_TEST(test_rx_v6)
 }
 END_TEST
 
+/*
+ * Zero has two forms in ones' complement.  A sum computed from scratch
+ * never gives 0xffff (RFC 1624 section 3), but Linux's software
+ * checksum writes 0xffff where the answer is 0x0000, and receivers
+ * must take both.  Turn a finished TCP frame into one whose checksum is
+ * 0x0000 (add the old checksum into a payload word), then try -0 too.
+ */
+START_TEST(test_rx_minus_zero)
+{
+	struct mbuf *m = finished4(KIPPROTO_TCP);
+	uint8_t *l4 = m->m_data + 14 + 20;
+	uint16_t ck, w;
+
+	setcap(IFCAP_CSUM_IPv4_Rx | IFCAP_CSUM_TCPv4_Rx);
+	memcpy(&ck, l4 + 16, 2);
+	memcpy(&w, l4 + 20, 2);
+	w = (uint16_t)in_cksum_fold((uint32_t)w + ck);
+	memcpy(l4 + 20, &w, 2);
+	memset(l4 + 16, 0, 2);
+	assert_good4(m);			/* +0 is the right answer */
+	ether_sw_offload_rx(ifp, &eo, m);
+	ck_assert_uint_eq(m->m_pkthdr.csum_flags, M_CSUM_IPv4 | M_CSUM_TCPv4);
+
+	memset(l4 + 16, 0xff, 2);		/* -0, as Linux writes it */
+	m->m_pkthdr.csum_flags = 0;
+	ether_sw_offload_rx(ifp, &eo, m);
+	ck_assert_uint_eq(m->m_pkthdr.csum_flags, M_CSUM_IPv4 | M_CSUM_TCPv4);
+	ck_assert_uint_eq(eo.eo_stats[EOFF_RX_TCPV4_BAD], 0);
+	m_freem(m);
+}
+END_TEST
+
 START_TEST(test_rx_truncated_frames)
 {
 	/* Every truncation of a good frame: no crash, no false "good". */
@@ -468,6 +500,7 @@ offload_suite(void)
 	tcase_add_test(tc, test_tso_malformed_dropped);
 	tcase_add_test(tc, test_rx_verdicts);
 	tcase_add_test(tc, test_rx_v6);
+	tcase_add_test(tc, test_rx_minus_zero);
 	tcase_add_test(tc, test_rx_truncated_frames);
 	tcase_add_test(tc, test_corrupt_tx);
 	tcase_add_test(tc, test_parse_capenable);
