@@ -9,11 +9,14 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,48 +464,171 @@ rumpuser_fdpath(int fd, char *buf, size_t blen)
  * mapping raise no event; the shmif wakeup write (4 bytes at offset 4
  * through the descriptor) does.  The inotify descriptor is non-blocking
  * and waited on with poll() so that a timeout is possible.
+ *
+ * inotify instances are a per-user resource (fs.inotify.max_user_instances,
+ * 128 by default, shared with every other program of the user), and each
+ * watch holds one.  When none is left -- or RUMP_SHMIF_WATCH=futex asks
+ * for it -- the watch waits on a futex at a word of the shared mapping
+ * instead: the caller says which word and what it last saw there, and
+ * writers wake it with rumpuser_watch_wake() after their wakeup write.
+ * A futex on a shared file mapping is keyed by file and offset, so it
+ * works between processes that map the bus independently.  Writers that
+ * only do the wakeup write (NetBSD's) do not wake a futex watch: its
+ * waits end by their timeout, which the caller keeps short for a while
+ * when it sees that happen (shmif/if_shmif.c).
  */
 struct rumpuser_watch {
-	int	rw_ifd;
+	int		 rw_ifd;	/* inotify descriptor, or -1: futex */
+	const uint32_t	*rw_word;	/* the futex word in the mapping */
 };
 
-int
-rumpuser_watch_setup(int fd, struct rumpuser_watch **wp)
-{
-	struct rumpuser_watch *w;
-	char path[4096];
-	int rv;
+/* RUMP_SHMIF_WATCH. */
+enum watch_mode {
+	WATCH_UNSET,
+	WATCH_AUTO,	/* inotify; a futex when no inotify is left */
+	WATCH_INOTIFY,	/* inotify only, and no futex wakes: as NetBSD */
+	WATCH_FUTEX,	/* a futex always */
+};
 
-	rv = rumpuser_fdpath(fd, path, sizeof(path));
-	if (rv != 0)
+/* Read at every watch setup (rare), so a change is seen. */
+static enum watch_mode
+watch_mode(void)
+{
+	static int warned;
+	const char *v = getenv("RUMP_SHMIF_WATCH");
+
+	if (v == NULL || *v == '\0' || strcmp(v, "auto") == 0)
+		return WATCH_AUTO;
+	if (strcmp(v, "inotify") == 0)
+		return WATCH_INOTIFY;
+	if (strcmp(v, "futex") == 0)
+		return WATCH_FUTEX;
+	if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+		fprintf(stderr, "rumpnet: RUMP_SHMIF_WATCH=%s: want auto, "
+		    "inotify or futex; using auto\n", v);
+	return WATCH_AUTO;
+}
+
+/* For the wake path: read once per process. */
+static enum watch_mode
+watch_mode_cached(void)
+{
+	static int mode = WATCH_UNSET;
+	int m = __atomic_load_n(&mode, __ATOMIC_RELAXED);
+
+	if (m == WATCH_UNSET) {
+		m = watch_mode();
+		__atomic_store_n(&mode, m, __ATOMIC_RELAXED);
+	}
+	return (enum watch_mode)m;
+}
+
+/* Say once per process that inotify ran out, and what to raise. */
+static void
+watch_note_fallback(int error)
+{
+	static int said;
+
+	if (__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
+		return;
+	fprintf(stderr, "rumpnet: no inotify %s left (%s); shmif waits on "
+	    "a futex in the bus instead (raise fs.inotify.%s to avoid "
+	    "this)\n", error == ENOSPC ? "watch" : "instance",
+	    strerror(error), error == ENOSPC ? "max_user_watches" :
+	    "max_user_instances");
+}
+
+static int
+watch_inotify(int fd, int *ifdp)
+{
+	char path[4096];
+	int ifd, rv;
+
+	if ((rv = rumpuser_fdpath(fd, path, sizeof(path))) != 0)
 		return rv;
-	w = malloc(sizeof(*w));
-	if (w == NULL)
-		return ENOMEM;
-	w->rw_ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (w->rw_ifd == -1) {
+	if ((ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		return errno;
+	if (inotify_add_watch(ifd, path, IN_MODIFY) == -1) {
 		rv = errno;
-		free(w);
+		close(ifd);
 		return rv;
 	}
-	if (inotify_add_watch(w->rw_ifd, path, IN_MODIFY) == -1) {
-		rv = errno;
-		close(w->rw_ifd);
-		free(w);
-		return rv;
-	}
-	*wp = w;
+	*ifdp = ifd;
 	return 0;
 }
 
 int
-rumpuser_watch_wait(struct rumpuser_watch *w, int timeout_ms)
+rumpuser_watch_setup(int fd, const uint32_t *word,
+    struct rumpuser_watch **wp)
+{
+	struct rumpuser_watch *w;
+	enum watch_mode mode;
+	int ifd = -1, rv;
+
+	if (word == NULL || ((uintptr_t)word & 3) != 0)
+		return EINVAL;
+	mode = watch_mode();
+	if (mode != WATCH_FUTEX) {
+		rv = watch_inotify(fd, &ifd);
+		if (mode == WATCH_AUTO && (rv == EMFILE ||
+		    rv == ENFILE || rv == ENOSPC || rv == ENOMEM))
+			watch_note_fallback(rv);
+		else if (rv != 0)
+			return rv;
+	}
+	if ((w = malloc(sizeof(*w))) == NULL) {
+		if (ifd != -1)
+			close(ifd);
+		return ENOMEM;
+	}
+	w->rw_ifd = ifd;
+	w->rw_word = word;
+	*wp = w;
+	return 0;
+}
+
+bool
+rumpuser_watch_isfutex(const struct rumpuser_watch *w)
+{
+	return w->rw_ifd == -1;
+}
+
+static int
+watch_futex_wait(struct rumpuser_watch *w, uint32_t seen, int timeout_ms)
+{
+	struct timespec ts, *tsp = NULL;
+	long rv;
+
+	if (timeout_ms >= 0) {
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+		tsp = &ts;
+	}
+	/* Not FUTEX_PRIVATE_FLAG: other processes map the same file. */
+	rv = syscall(SYS_futex, w->rw_word, FUTEX_WAIT, seen, tsp, NULL, 0);
+	if (rv == 0)
+		return 0;
+	switch (errno) {
+	case EAGAIN:		/* the word moved on already */
+	case EINTR:
+		return 0;
+	case ETIMEDOUT:
+		return ETIMEDOUT;
+	default:
+		return errno;
+	}
+}
+
+int
+rumpuser_watch_wait(struct rumpuser_watch *w, uint32_t seen, int timeout_ms)
 {
 	char buf[4096] __attribute__((aligned(8)));
 	struct pollfd pfd;
 	ssize_t n;
 	int rv;
 
+	if (w->rw_ifd == -1)
+		return watch_futex_wait(w, seen, timeout_ms);
 	/* Drain what is queued: any event means "written since last wait". */
 	n = read(w->rw_ifd, buf, sizeof(buf));
 	if (n > 0)
@@ -522,9 +648,19 @@ rumpuser_watch_wait(struct rumpuser_watch *w, int timeout_ms)
 }
 
 void
+rumpuser_watch_wake(const uint32_t *word)
+{
+	/* Every waiter; a futex word nobody waits on costs one lookup. */
+	if (watch_mode_cached() == WATCH_INOTIFY)
+		return;
+	(void)syscall(SYS_futex, word, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
+}
+
+void
 rumpuser_watch_destroy(struct rumpuser_watch *w)
 {
-	close(w->rw_ifd);
+	if (w->rw_ifd != -1)
+		close(w->rw_ifd);
 	free(w);
 }
 

@@ -17,6 +17,7 @@
 #ifndef _RUMPUSER_RUMPUSER_H_
 #define _RUMPUSER_RUMPUSER_H_
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -104,11 +105,25 @@ int rumpuser_fdpath(int fd, char *buf, size_t blen);
  * was written through a descriptor (not through a mapping) since the last
  * wait, or after timeout_ms (<0: no timeout).  Spurious returns are
  * allowed; callers re-check their condition.
+ *
+ * word is a 4-aligned word of a shared mapping of the file that changes
+ * whenever there is something new (shmif: shm_last).  When the host has
+ * no file watch to spare, the watch waits on that word instead: a wait
+ * then returns when the word differs from seen, when a writer calls
+ * rumpuser_watch_wake(word), or on timeout.  Writers call
+ * rumpuser_watch_wake() after every wakeup write, so both kinds of
+ * watch see them.  RUMP_SHMIF_WATCH chooses: auto (the default, as
+ * above), futex (always the futex), inotify (never; no futex wakes
+ * either, as a NetBSD node behaves).
  * => 0 on a write event, ETIMEDOUT, or an errno.
  */
 struct rumpuser_watch;
-int rumpuser_watch_setup(int fd, struct rumpuser_watch **wp);
-int rumpuser_watch_wait(struct rumpuser_watch *w, int timeout_ms);
+int rumpuser_watch_setup(int fd, const uint32_t *word,
+    struct rumpuser_watch **wp);
+int rumpuser_watch_wait(struct rumpuser_watch *w, uint32_t seen,
+    int timeout_ms);
+bool rumpuser_watch_isfutex(const struct rumpuser_watch *w);
+void rumpuser_watch_wake(const uint32_t *word);
 void rumpuser_watch_destroy(struct rumpuser_watch *w);
 
 /* Console output (diagnostics); never used on a data path. */

@@ -9,7 +9,12 @@
  * lock, filters them as NetBSD's shmif does (own sender id, destination
  * MAC, group bit, promiscuous mode), then takes the kernel lock once per
  * batch and passes the frames to ether_input.  When caught up it sleeps
- * on the bus file's write watch, with a timeout as a safety net.
+ * on the bus file's write watch, with a timeout as a safety net.  When
+ * the host has no inotify instance left, the watch is a futex on
+ * shm_last (rumpuser.h); every wakeup write is followed by a futex wake
+ * so that such readers hear our frames at once.  Writers that do not
+ * wake futexes (NetBSD) are noticed -- a wait timed out, yet there was
+ * something to read -- and answered with short waits for a while.
  *
  * The bus file is reached only through rumpuser (open, ftruncate, mmap,
  * pwrite, watch), so this file stays host-independent.
@@ -27,6 +32,10 @@
 
 #define SHMIF_RXBATCH	16	/* frames per bus-lock hold and kernel entry */
 #define SHMIF_WAIT_MS	1000	/* watch wait timeout (safety net only) */
+/* A futex watch after a frame came in without a futex wake: poll at
+ * this interval until SHMIF_POLL_QUIET empty waits in a row. */
+#define SHMIF_POLL_MS	5
+#define SHMIF_POLL_QUIET 2000
 #define SHMIF_MAXUNIT	32767
 #define SHMIF_TXBATCH	64	/* frames per bus-lock hold on transmit */
 
@@ -44,13 +53,15 @@ enum shmif_stat {
 	SHMIF_STAT_RXBADREC,	/* records < 14 or > 1514 bytes skipped */
 	SHMIF_STAT_WAKEUPS,	/* wakeup writes done */
 	SHMIF_STAT_LOCKBREAKS,	/* bus locks taken from dead holders */
+	SHMIF_STAT_FUTEXWAITS,	/* waits on the futex watch (no inotify) */
+	SHMIF_STAT_FUTEXLATE,	/* of those: timed out with frames waiting */
 	SHMIF_NSTATS
 };
 
 static const char *const shmif_statnames[SHMIF_NSTATS] = {
 	"txframes", "txbad", "txerr", "rxframes", "rxown", "rxfiltered",
 	"rxnomem", "rxoverruns", "rxlost", "rxbadrec", "wakeups",
-	"lockbreaks",
+	"lockbreaks", "futexwaits", "futexlate",
 };
 
 struct shmif_sc {
@@ -74,6 +85,8 @@ struct shmif_sc {
 	uint64_t		 sc_seenlost;	/* receive thread private */
 	uint64_t		 sc_seenbad;	/* receive thread private */
 	uint64_t		 sc_seengiant;	/* receive thread private */
+	unsigned		 sc_pollquiet;	/* receive thread private:
+						 * short futex waits left */
 
 	uint64_t		 sc_stats[SHMIF_NSTATS]; /* [K] */
 	/* The readers' wakeup, once per kernel-lock hold (shmif_sent). */
@@ -103,6 +116,8 @@ shmif_wakeup(void *arg)
 	 * event for the readers' watches. */
 	(void)rumpuser_pwrite(sc->sc_fd, &v, sizeof(v), SHMIF_WAKEUP_OFF,
 	    NULL);
+	/* And for readers whose watch is a futex (rumpuser.h). */
+	rumpuser_watch_wake(&sc->sc_mem->shm_last);
 	__atomic_add_fetch(&sc->sc_stats[SHMIF_STAT_WAKEUPS], 1,
 	    __ATOMIC_RELAXED);
 }
@@ -227,7 +242,8 @@ shmif_bus_open(struct shmif_sc *sc, const char *path)
 		    EINVAL;
 		goto fail_map;
 	}
-	if ((rv = rumpuser_watch_setup(fd, &sc->sc_watch)) != 0)
+	if ((rv = rumpuser_watch_setup(fd,
+	    &((struct shmif_mem *)mem)->shm_last, &sc->sc_watch)) != 0)
 		goto fail_map;
 	sc->sc_mem = mem;
 	return 0;
@@ -328,6 +344,33 @@ shmif_rx_deliver(struct shmif_sc *sc, struct shmif_rxframe *rf, unsigned n)
 	}
 }
 
+/*
+ * Caught up: wait for a wakeup.  An inotify watch hears every writer.
+ * A futex watch hears only writers that wake it; when a wait times out
+ * and there is something to read, some writer does not (a NetBSD node),
+ * so the next SHMIF_POLL_QUIET waits are short ones.
+ */
+static void
+shmif_rx_wait(struct shmif_sc *sc)
+{
+	int timeout = sc->sc_pollquiet > 0 ? SHMIF_POLL_MS : SHMIF_WAIT_MS;
+	int rv;
+
+	rv = rumpuser_watch_wait(sc->sc_watch, sc->sc_cursor.sc_lastseen,
+	    timeout);
+	if (!rumpuser_watch_isfutex(sc->sc_watch))
+		return;
+	__atomic_add_fetch(&sc->sc_stats[SHMIF_STAT_FUTEXWAITS], 1,
+	    __ATOMIC_RELAXED);
+	if (rv == ETIMEDOUT && !shmif_cursor_caughtup(&sc->sc_bus,
+	    &sc->sc_cursor)) {
+		__atomic_add_fetch(&sc->sc_stats[SHMIF_STAT_FUTEXLATE], 1,
+		    __ATOMIC_RELAXED);
+		sc->sc_pollquiet = SHMIF_POLL_QUIET;
+	} else if (sc->sc_pollquiet > 0)
+		sc->sc_pollquiet--;
+}
+
 static void *
 shmif_rcvthread(void *arg)
 {
@@ -358,7 +401,7 @@ shmif_rcvthread(void *arg)
 			klock_exit(&ns->ns_klock);
 		}
 		if (caughtup)
-			(void)rumpuser_watch_wait(sc->sc_watch, SHMIF_WAIT_MS);
+			shmif_rx_wait(sc);
 	}
 	return NULL;
 }

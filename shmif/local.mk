@@ -102,6 +102,7 @@ SHMIF_FAULT_TESTS = \
 	tests/scenario/bus_lockbreak.sh \
 	tests/scenario/overload_bus.sh \
 	tests/scenario/bus_nodekill.sh \
+	tests/scenario/bus_watch.sh \
 	tests/scenario/hostile_frames.sh
 TESTS += $(SHMIF_FAULT_TESTS)
 dist_check_SCRIPTS += $(SHMIF_FAULT_TESTS)

@@ -761,6 +761,7 @@ shmif_cursor_read_locked(struct shmif_mem *mem, struct shmif_cursor *sc,
 		caughtup = sc->sc_devgen == mem->shm_gen &&
 		    sc->sc_nextpkt == end;
 out:
+	sc->sc_lastseen = mem->shm_last;
 	if (nreadp != NULL)
 		*nreadp = nread;
 	if (caughtupp != NULL)

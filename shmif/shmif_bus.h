@@ -279,6 +279,8 @@ int	shmif_bus_send(struct shmif_bus *sb, const struct shmif_txframe *tf,
 struct shmif_cursor {
 	uint32_t sc_nextpkt;	/* data offset of the next header */
 	uint64_t sc_devgen;	/* generation of sc_nextpkt */
+	uint32_t sc_lastseen;	/* shm_last at the end of the last read:
+				 * what a futex wait compares against */
 	uint32_t sc_avgrec;	/* running mean record size, for estimates */
 	uint64_t sc_frames;	/* frames delivered */
 	uint64_t sc_resyncs;	/* times lapped by writers (overruns) */

@@ -56,6 +56,79 @@ START_TEST(test_rumpuser_getparam)
 }
 END_TEST
 
+/* A futex watch on word 5 of a shared mapping, woken by another thread
+ * through a second mapping of the same file, as another process would. */
+struct futex_waker {
+	uint32_t	*fw_word;	/* in the second mapping */
+	int		 fw_delay_ms;
+};
+
+static void *
+futex_waker(void *arg)
+{
+	struct futex_waker *fw = arg;
+
+	rumpuser_clock_sleep(NS_MS(fw->fw_delay_ms));
+	__atomic_add_fetch(fw->fw_word, 1, __ATOMIC_SEQ_CST);
+	rumpuser_watch_wake(fw->fw_word);
+	return NULL;
+}
+
+START_TEST(test_rumpuser_futex_watch)
+{
+	char path[] = "/tmp/rumpnet-unit-XXXXXX";
+	struct rumpuser_watch *w;
+	struct rumpuser_thread *t;
+	struct futex_waker fw;
+	uint32_t *word, three = 3;
+	uint8_t *mem, *mem2;
+	uint64_t t0;
+	size_t done;
+	int fd, tmp;
+
+	tmp = mkstemp(path);
+	ck_assert_int_ge(tmp, 0);
+	ck_assert_int_eq(rumpuser_open(path, RUMPUSER_OPEN_RDWR, &fd), 0);
+	ck_assert_int_eq(rumpuser_ftruncate(fd, 1 << 20), 0);
+	ck_assert_int_eq(rumpuser_filemmap(fd, 1 << 20, (void **)&mem), 0);
+	ck_assert_int_eq(rumpuser_filemmap(fd, 1 << 20, (void **)&mem2), 0);
+	word = (uint32_t *)(mem + 20);
+	ck_assert_int_eq(rumpuser_watch_setup(fd, word + 1, &w), 0);
+	rumpuser_watch_destroy(w);
+	ck_assert_int_eq(rumpuser_watch_setup(fd, (uint32_t *)(mem + 21),
+	    &w), EINVAL);
+	setenv("RUMP_SHMIF_WATCH", "futex", 1);
+	ck_assert_int_eq(rumpuser_watch_setup(fd, word, &w), 0);
+	unsetenv("RUMP_SHMIF_WATCH");
+	ck_assert(rumpuser_watch_isfutex(w));
+
+	/* The word is what we saw, nobody wakes: timeout, even with a
+	 * wakeup write (only an inotify watch hears that). */
+	ck_assert_int_eq(rumpuser_pwrite(fd, &three, 4, 4, &done), 0);
+	ck_assert_int_eq(rumpuser_watch_wait(w, 0, 20), ETIMEDOUT);
+	/* The word moved on since we looked: no sleep at all. */
+	*word = 7;
+	ck_assert_int_eq(rumpuser_watch_wait(w, 0, 5000), 0);
+	/* A writer elsewhere stores and wakes while we sleep. */
+	fw.fw_word = (uint32_t *)(mem2 + 20);
+	fw.fw_delay_ms = 50;
+	t0 = rumpuser_clock_now(RUMPUSER_CLOCK_MONO);
+	ck_assert_int_eq(rumpuser_thread_create(futex_waker, &fw, "waker",
+	    &t), 0);
+	ck_assert_int_eq(rumpuser_watch_wait(w, 7, 5000), 0);
+	ck_assert_uint_lt(rumpuser_clock_now(RUMPUSER_CLOCK_MONO) - t0, NS_MS(4000));
+	ck_assert_uint_eq(*word, 8);
+	rumpuser_thread_join(t);
+
+	rumpuser_watch_destroy(w);
+	rumpuser_unmap(mem2, 1 << 20);
+	rumpuser_unmap(mem, 1 << 20);
+	ck_assert_int_eq(rumpuser_close(fd), 0);
+	close(tmp);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(test_rumpuser_file_watch)
 {
 	char path[] = "/tmp/rumpnet-unit-XXXXXX";
@@ -74,18 +147,20 @@ START_TEST(test_rumpuser_file_watch)
 	ck_assert_int_eq(rumpuser_filesize(fd, &size), 0);
 	ck_assert_uint_eq(size, 1 << 20);
 	ck_assert_int_eq(rumpuser_filemmap(fd, 1 << 20, (void **)&mem), 0);
-	ck_assert_int_eq(rumpuser_watch_setup(fd, &w), 0);
+	ck_assert_int_eq(rumpuser_watch_setup(fd, (uint32_t *)(mem + 20), &w),
+	    0);
+	ck_assert(!rumpuser_watch_isfutex(w));
 
 	/* Nothing written yet: the wait times out. */
-	ck_assert_int_eq(rumpuser_watch_wait(w, 20), ETIMEDOUT);
+	ck_assert_int_eq(rumpuser_watch_wait(w, 0, 20), ETIMEDOUT);
 	/* A store through the mapping raises no event ... */
 	mem[100] = 1;
-	ck_assert_int_eq(rumpuser_watch_wait(w, 20), ETIMEDOUT);
+	ck_assert_int_eq(rumpuser_watch_wait(w, 0, 20), ETIMEDOUT);
 	/* ... a write through the descriptor does, even before the wait. */
 	ck_assert_int_eq(rumpuser_pwrite(fd, &three, 4, 4, &done), 0);
 	ck_assert_uint_eq(done, 4);
-	ck_assert_int_eq(rumpuser_watch_wait(w, 1000), 0);
-	ck_assert_int_eq(rumpuser_watch_wait(w, 20), ETIMEDOUT);
+	ck_assert_int_eq(rumpuser_watch_wait(w, 0, 1000), 0);
+	ck_assert_int_eq(rumpuser_watch_wait(w, 0, 20), ETIMEDOUT);
 	memcpy(&back, mem + 4, 4);
 	ck_assert_uint_eq(back, 3);
 	ck_assert_int_eq(rumpuser_pread(fd, &back, 4, 100, &done), 0);
@@ -626,6 +701,8 @@ kern_suite(void)
 	tcase_add_test(tc, test_rumpuser_version);
 	tcase_add_test(tc, test_rumpuser_getparam);
 	tcase_add_test(tc, test_rumpuser_file_watch);
+	tcase_add_test(tc, test_rumpuser_futex_watch);
+	tcase_add_test(tc, test_rumpuser_futex_watch);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("klock");

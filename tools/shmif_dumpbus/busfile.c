@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rumpuser/rumpuser.h"
 #include "rumpuser/rumpuser_proc.h"
 #include "tools/shmif_dumpbus/busfile.h"
 
@@ -116,6 +117,8 @@ busfile_wakeup(struct busfile *bf)
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return errno;
+	/* And for readers whose watch is a futex (rumpuser.h). */
+	rumpuser_watch_wake(&bf->bf_mem->shm_last);
 	return n == (ssize_t)sizeof(v) ? 0 : EIO;
 }
 

@@ -385,7 +385,7 @@ follow(const struct dumpbus_opts *o, struct busfile *bf,
 
 	for (i = 0; i < FOLLOW_BATCH; i++)
 		rf[i].rf_buf = bufs[i];
-	error = rumpuser_watch_setup(bf->bf_fd, &w);
+	error = rumpuser_watch_setup(bf->bf_fd, &bf->bf_mem->shm_last, &w);
 	if (error != 0) {
 		errno = error;
 		err(1, "Can't watch bus file `%s'", o->o_bus);
@@ -399,10 +399,13 @@ follow(const struct dumpbus_opts *o, struct busfile *bf,
 			break;
 		/*
 		 * A write after the caught-up check leaves an event pending,
-		 * so this cannot sleep through a frame; the timeout only
-		 * bounds how late a signal is noticed.
+		 * so this cannot sleep through a frame (nor can a futex
+		 * watch: shm_last moved on since the read, or the writer's
+		 * wake comes); the timeout bounds how late a signal, or a
+		 * frame from a writer that wakes no futex, is noticed.
 		 */
-		error = rumpuser_watch_wait(w, FOLLOW_WAIT_MS);
+		error = rumpuser_watch_wait(w, sc->sc_lastseen,
+		    FOLLOW_WAIT_MS);
 		if (error != 0 && error != ETIMEDOUT) {
 			errno = error;
 			err(1, "Can't wait on bus file `%s'", o->o_bus);
