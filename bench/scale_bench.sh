@@ -29,11 +29,13 @@
 # between for N = 255).  N = 1 is one node with one interface pinging
 # its own address (netns: one veth pair inside the namespace).
 #
-# Each shmif interface holds one inotify instance: a chain of N nodes
-# needs 2N of them, and Linux allows 128 per user by default
-# (fs.inotify.max_user_instances).  As root the script raises the limit
-# for the run and puts it back; otherwise sizes that do not fit are
-# skipped.  The netns variants need root, "ip" and "ping"; without them
+# Each shmif interface holds one inotify instance while the user has
+# any left (fs.inotify.max_user_instances, 128 by default) and waits on
+# a futex in the bus beyond that (shmif(4)).  As root the script raises
+# the limit for the run, so that every interface has inotify, and puts
+# it back; INOTIFY_RAISE=0 leaves it, so that the interfaces past the
+# limit use the futex.  RUMP_SHMIF_WATCH=futex makes every interface
+# use it.  The netns variants need root, "ip" and "ping"; without them
 # they are skipped with a message.
 set -u
 
@@ -405,13 +407,14 @@ echo "# sizes: $SIZES; runs: $RUNS; variants: $VARIANTS; buses in $BUSDIR"
 maxn=0
 for n in $SIZES; do [ "$n" -gt "$maxn" ] && maxn=$n; done
 need=$((2 * maxn + 64))
+echo "# RUMP_SHMIF_WATCH=${RUMP_SHMIF_WATCH:-auto}"
 if [ "$inotify_old" -lt "$need" ]; then
-	if [ "$(id -u)" = 0 ]; then
+	if [ "$(id -u)" = 0 ] && [ "${INOTIFY_RAISE:-1}" = 1 ]; then
 		echo "# fs.inotify.max_user_instances $inotify_old -> $need for this run"
 		echo "$need" > "$INOTIFY" && inotify_set=1
 	else
-		echo "# fs.inotify.max_user_instances is $inotify_old: sizes" \
-		    "above $(((inotify_old - 16) / 2)) nodes will fail (not root)"
+		echo "# fs.inotify.max_user_instances is $inotify_old: interfaces" \
+		    "past it wait on the bus futex"
 	fi
 fi
 [ "$HAVE_NETNS" = 1 ] ||

@@ -99,6 +99,18 @@ if command -v taskset >/dev/null; then
 	PREFIX2="taskset -c 1"
 	echo "## rumpnet: receiver on vCPU 0, sender on vCPU 1"
 	rump_rows
+	# How receivers wait (shmif(4)): the rows above are "auto" (inotify,
+	# and writers also wake the bus futex); "inotify" is NetBSD's way
+	# exactly (no futex wake); "futex" waits on the bus futex only.
+	saved_bufs=$BUFS
+	BUFS=0
+	for w in inotify futex; do
+		echo "## rumpnet: pinned, RUMP_SHMIF_WATCH=$w"
+		export RUMP_SHMIF_WATCH=$w
+		rump_rows
+	done
+	unset RUMP_SHMIF_WATCH
+	BUFS=$saved_bufs
 	PREFIX=""
 	PREFIX2=""
 fi

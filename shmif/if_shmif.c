@@ -356,6 +356,13 @@ shmif_rx_wait(struct shmif_sc *sc)
 	int timeout = sc->sc_pollquiet > 0 ? SHMIF_POLL_MS : SHMIF_WAIT_MS;
 	int rv;
 
+	/*
+	 * Stopping wakes us the same way as a frame does, but a futex
+	 * keeps no event: a stop between this check and the wait costs
+	 * the join one timeout.  The check makes that window tiny.
+	 */
+	if (!__atomic_load_n(&sc->sc_running, __ATOMIC_ACQUIRE))
+		return;
 	rv = rumpuser_watch_wait(sc->sc_watch, sc->sc_cursor.sc_lastseen,
 	    timeout);
 	if (!rumpuser_watch_isfutex(sc->sc_watch))

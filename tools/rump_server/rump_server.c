@@ -243,6 +243,8 @@ main(int argc, char **argv)
 			break;
 		case 'v':
 			srv.s_verbose = 1;
+			/* The kernel's own notes too, as in NetBSD. */
+			(void)setenv("RUMP_VERBOSE", "1", 1);
 			break;
 		default:
 			rs_usage();
