@@ -2,7 +2,7 @@
 # hijack_calls.sh -- every call of librumphijack's table, exercised on
 # rump descriptors by the test programs of tests/hijack/:
 #
-#   hj_sock hj_fd hj_poll hj_proc (host processes, LD_PRELOAD)
+#   hj_sock hj_fd hj_poll hj_proc hj_sig (host processes, LD_PRELOAD)
 #        |  sockets in node1
 #   node1 198.51.100.1 (rump_server) -- bus.bus
 #
@@ -13,7 +13,7 @@
 . "$top_srcdir/tests/scenario/hijack_lib.sh"
 hijack_setup 1
 
-for t in hj_sock hj_fd hj_poll hj_proc; do
+for t in hj_sock hj_fd hj_poll hj_proc hj_sig; do
 	hijacked 1 timeout 120 "$HJTEST/$t" > "$t.out" 2> "$t.err" ||
 	    fail "$t: exit $?: $(cat "$t.err")"
 	[ ! -s "$t.err" ] || fail "$t said: $(cat "$t.err")"
@@ -21,7 +21,7 @@ for t in hj_sock hj_fd hj_poll hj_proc; do
 done
 cat hj_*.out | sed -n 's/^ok //p' | sort -u > done.txt
 
-sed -n 's/^HJ_\(FD\|OWN\)([^,]*, *\([a-z_0-9]*\),.*/\2/p' \
+sed -n 's/^HJ_\(FDW*\|OWN\)([^,]*, *\([a-z_0-9]*\),.*/\2/p' \
     "$top_srcdir/tools/librumphijack/hijack_calls.def" | sort -u > table.txt
 [ "$(wc -l < table.txt)" -eq "$(grep -c '^HJ_' \
     "$top_srcdir/tools/librumphijack/hijack_calls.def")" ] ||

@@ -111,17 +111,34 @@ rc_writen(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-/* => 0, 1 at end of file, -1 on error. */
+static void rc_interrupt_req(uint32_t connid, uint32_t reqid);
+
+/*
+ * Read n bytes from cn's connection.  With intr, the read is of the
+ * reply to a call that a signal may interrupt: a signal whose handler
+ * was installed without SA_RESTART makes the host's read() fail with
+ * EINTR (with SA_RESTART the host restarts it and we never see it),
+ * which is when a system call of the host's own would fail with EINTR,
+ * so the server is asked to interrupt the call (rc_interrupt_req),
+ * once.  The reply follows in any case -- EINTR, or the call's result
+ * if it finished first -- and is read as usual.
+ * => 0, 1 at end of file, -1 on error.
+ */
 static int
-rc_readn(int fd, void *buf, size_t n)
+rc_readn(const struct rc_conn *cn, void *buf, size_t n, bool intr)
 {
 	uint8_t *p = buf;
+	bool asked = false;
 
 	while (n > 0) {
-		ssize_t r = rc_host.ho_read(fd, p, n);
+		ssize_t r = rc_host.ho_read(cn->cn_fd, p, n);
 
-		if (r < 0 && errno == EINTR)
+		if (r < 0 && errno == EINTR) {
+			if (intr && !asked)
+				rc_interrupt_req(cn->cn_id, cn->cn_reqid);
+			asked = intr;
 			continue;
+		}
 		if (r < 0)
 			return -1;
 		if (r == 0)
@@ -167,13 +184,14 @@ rc_send(struct rc_conn *cn, unsigned op, const struct sp_arg *args)
 }
 
 /*
- * Read the reply to the last request sent on cn (operation op).
+ * Read the reply to the last request sent on cn (operation op); with
+ * intr, a signal may interrupt the call (rc_readn).
  * => 0 and *rep and *bufp; the server's errno; or, with cn_broken set
  * (the connection is unusable from now on), ECONNRESET, EPROTO,
  * EPROTONOSUPPORT or ENOMEM.
  */
 static int
-rc_recv(struct rc_conn *cn, unsigned op, struct sp_msg *rep,
+rc_recv(struct rc_conn *cn, unsigned op, bool intr, struct sp_msg *rep,
     uint8_t **bufp)
 {
 	uint8_t hdr[SP_HDRSIZE], *buf;
@@ -181,7 +199,7 @@ rc_recv(struct rc_conn *cn, unsigned op, struct sp_msg *rep,
 	int rv;
 
 	*bufp = NULL;
-	if (rc_readn(cn->cn_fd, hdr, sizeof(hdr)) != 0)
+	if (rc_readn(cn, hdr, sizeof(hdr), intr) != 0)
 		goto lost;
 	if ((rv = sp_hdr_decode(hdr, sizeof(hdr), &h)) != 0) {
 		cn->cn_broken = true;
@@ -192,7 +210,7 @@ rc_recv(struct rc_conn *cn, unsigned op, struct sp_msg *rep,
 		return ENOMEM;
 	}
 	memcpy(buf, hdr, SP_HDRSIZE);
-	if (rc_readn(cn->cn_fd, buf + SP_HDRSIZE, h.h_len) != 0) {
+	if (rc_readn(cn, buf + SP_HDRSIZE, h.h_len, intr) != 0) {
 		free(buf);
 		goto lost;
 	}
@@ -226,7 +244,7 @@ rc_exchange(struct rc_conn *cn, unsigned op, const struct sp_arg *args,
 	*bufp = NULL;
 	if ((error = rc_send(cn, op, args)) != 0)
 		return error;
-	return rc_recv(cn, op, rep, bufp);
+	return rc_recv(cn, op, false, rep, bufp);
 }
 
 /* ------------------------------------------------------- connections */
@@ -471,7 +489,8 @@ rc_call(unsigned op, const struct sp_arg *args, struct sp_msg *rep,
 	*bufp = NULL;
 	if ((error = rc_thread_conn(&cn)) != 0)
 		return error;
-	error = rc_exchange(cn, op, args, rep, bufp);
+	if ((error = rc_send(cn, op, args)) == 0)
+		error = rc_recv(cn, op, true, rep, bufp);
 	if (cn->cn_broken)
 		rc_thread_drop(cn);
 	return error;
@@ -502,7 +521,7 @@ rc_call_start(unsigned op, const struct sp_arg *args, struct rc_pending *pd)
 int
 rc_call_finish(struct rc_pending *pd, struct sp_msg *rep, uint8_t **bufp)
 {
-	int error = rc_recv(pd->pd_conn, pd->pd_op, rep, bufp);
+	int error = rc_recv(pd->pd_conn, pd->pd_op, false, rep, bufp);
 
 	if (pd->pd_conn->cn_broken)
 		rc_thread_drop(pd->pd_conn);
@@ -512,9 +531,15 @@ rc_call_finish(struct rc_pending *pd, struct sp_msg *rep, uint8_t **bufp)
 void
 rc_call_interrupt(const struct rc_pending *pd)
 {
-	struct sp_arg a[2] = {
-		{ .a_v = pd->pd_conn->cn_id }, { .a_v = pd->pd_reqid },
-	};
+	rc_interrupt_req(pd->pd_conn->cn_id, pd->pd_reqid);
+}
+
+/* Ask the server, over the spare connection, to interrupt request
+ * reqid of connection connid (ours).  Best effort. */
+static void
+rc_interrupt_req(uint32_t connid, uint32_t reqid)
+{
+	struct sp_arg a[2] = { { .a_v = connid }, { .a_v = reqid } };
 	struct sp_msg rep;
 	uint64_t cookie;
 	uint8_t *buf;

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +28,13 @@
 
 #define HJ_FD(ret, name, params, args) \
 	ret (*hj_host_##name)(int, HJ_UNPAREN params);
+#define HJ_FDW(ret, name, params, args, nosignal) \
+	HJ_FD(ret, name, params, args)
 #define HJ_OWN(ret, name, params) \
 	ret (*hj_host_##name) params;
 #include "tools/librumphijack/hijack_calls.def"
 #undef HJ_FD
+#undef HJ_FDW
 #undef HJ_OWN
 
 _Atomic int hj_fdmap[HJ_MAXFD];
@@ -313,6 +317,21 @@ hj_forget_all(void)
 
 /* ------------------------------------------------ generated wrappers */
 
+/*
+ * A write to a rump socket failed with EPIPE: the host's kernel would
+ * send SIGPIPE to the calling thread (unless MSG_NOSIGNAL), which ends
+ * a program that neither ignores nor catches it.  errno survives a
+ * handler.
+ */
+static void
+hj_sigpipe(void)
+{
+	int error = errno;
+
+	(void)pthread_kill(pthread_self(), SIGPIPE);
+	errno = error;
+}
+
 #define HJ_FD(ret, name, params, args)					\
 HJ_EXPORT ret								\
 name(int fd, HJ_UNPAREN params)						\
@@ -323,9 +342,24 @@ name(int fd, HJ_UNPAREN params)						\
 		return HOST(name)(fd, HJ_UNPAREN args);			\
 	return rump_sys_##name(rfd, HJ_UNPAREN args);			\
 }
+#define HJ_FDW(ret, name, params, args, nosignal)			\
+HJ_EXPORT ret								\
+name(int fd, HJ_UNPAREN params)						\
+{									\
+	int rfd = hj_rumpfd(fd);					\
+	ret rv;								\
+									\
+	if (rfd < 0)							\
+		return HOST(name)(fd, HJ_UNPAREN args);			\
+	rv = rump_sys_##name(rfd, HJ_UNPAREN args);			\
+	if (rv == -1 && errno == EPIPE && !(nosignal))			\
+		hj_sigpipe();						\
+	return rv;							\
+}
 #define HJ_OWN(ret, name, params)
 #include "tools/librumphijack/hijack_calls.def"
 #undef HJ_FD
+#undef HJ_FDW
 #undef HJ_OWN
 
 /* ------------------------------------------------------------ sockets */

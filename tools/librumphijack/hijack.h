@@ -51,12 +51,15 @@ hj_hostfn_##name(void)							\
 #define HJ_FD(ret, name, params, args)					\
 	extern ret (*hj_host_##name)(int, HJ_UNPAREN params);		\
 	HJ_HOSTFN(name)
+#define HJ_FDW(ret, name, params, args, nosignal)			\
+	HJ_FD(ret, name, params, args)
 #define HJ_OWN(ret, name, params)					\
 	extern ret (*hj_host_##name) params;				\
 	ret name params;						\
 	HJ_HOSTFN(name)
 #include "tools/librumphijack/hijack_calls.def"
 #undef HJ_FD
+#undef HJ_FDW
 #undef HJ_OWN
 #define HOST(name)	(hj_hostfn_##name())
 

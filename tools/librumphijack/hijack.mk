@@ -28,7 +28,7 @@ dist_man_MANS += man/rumphijack.3
 HJTEST_CFLAGS = $(AM_CFLAGS) -O2 -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
 HJTEST_LDADD = -lpthread
 check_PROGRAMS += tests/hijack/hj_sock tests/hijack/hj_fd \
-	tests/hijack/hj_poll tests/hijack/hj_proc
+	tests/hijack/hj_poll tests/hijack/hj_proc tests/hijack/hj_sig
 tests_hijack_hj_sock_SOURCES = tests/hijack/hj_sock.c tests/hijack/hjtest.h
 tests_hijack_hj_sock_CFLAGS = $(HJTEST_CFLAGS)
 tests_hijack_hj_fd_SOURCES = tests/hijack/hj_fd.c tests/hijack/hjtest.h
@@ -38,6 +38,9 @@ tests_hijack_hj_poll_CFLAGS = $(HJTEST_CFLAGS)
 tests_hijack_hj_poll_LDADD = $(HJTEST_LDADD)
 tests_hijack_hj_proc_SOURCES = tests/hijack/hj_proc.c tests/hijack/hjtest.h
 tests_hijack_hj_proc_CFLAGS = $(HJTEST_CFLAGS)
+tests_hijack_hj_sig_SOURCES = tests/hijack/hj_sig.c tests/hijack/hjtest.h
+tests_hijack_hj_sig_CFLAGS = $(HJTEST_CFLAGS)
+tests_hijack_hj_sig_LDADD = $(HJTEST_LDADD)
 
 HIJACK_SCENARIO_TESTS = \
 	tests/scenario/hijack_calls.sh \
