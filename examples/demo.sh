@@ -23,6 +23,12 @@ for d in rump_server rump_ifconfig rump_sysctl rump_route rump_netstat \
 	PATH="$t/$d:$PATH"
 done
 export PATH
+if ! command -v rump_server >/dev/null ||
+    [ ! -x "$top_builddir/examples/pingpeer" ]; then
+	echo "demo.sh: no build in $top_builddir: run it from the build" \
+	    "directory (./quickstart.sh demo does), or set top_builddir" >&2
+	exit 1
+fi
 pingpeer="$top_builddir/examples/pingpeer"
 tcpxfer="$top_builddir/examples/tcpxfer"
 out=${DEMO_OUT:-$(pwd)/demo-out}
