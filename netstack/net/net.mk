@@ -18,7 +18,8 @@ libnetstack_la_SOURCES += \
 	netstack/netinet/in.c \
 	netstack/netinet/in_control.c \
 	netstack/netinet/if_arp.h \
-	netstack/netinet/if_arp.c
+	netstack/netinet/if_arp.c \
+	netstack/netinet/arp_dad.c
 
 # The configuration ABI (ioctl requests and structures).
 rumpnetinclude_HEADERS += include/rumpnet/rump_net.h

@@ -44,6 +44,8 @@ const char *const arp_stat_names[ARP_NSTATS] = {
 	[ARP_STAT_CACHEFULL] = "cachefull",
 	[ARP_STAT_EXPIRED] = "expired",
 	[ARP_STAT_NOMEM] = "nomem",
+	[ARP_STAT_TXPROBES] = "txprobes",
+	[ARP_STAT_DADDUP] = "dadduplicated",
 };
 
 enum la_state {
@@ -82,6 +84,7 @@ struct arp_state {
 	int32_t		 as_maxtries;	/* net.inet.arp.maxtries */
 	int32_t		 as_maxhold;	/* net.inet.arp.maxhold */
 	int32_t		 as_maxentries;	/* net.inet.arp.maxentries */
+	int32_t		 as_dadcount;	/* net.inet.ip.dad_count */
 	bool		 as_defended;	/* as_lastdefend is valid */
 	uint64_t	 as_lastdefend;	/* last conflict answered */
 	uint64_t	 as_stats[ARP_NSTATS];
@@ -242,8 +245,8 @@ arp_source(struct ifnet *ifp, uint32_t tpa)
 	    ifa = ifa->ifa_next) {
 		struct in_ifaddr *ia = (struct in_ifaddr *)ifa;
 
-		if (ifa->ifa_family != AF_INET ||
-		    (ifa->ifa_flags & IN_IFF_DUPLICATED))
+		if (ifa->ifa_family != AF_INET || (ifa->ifa_flags &
+		    (IN_IFF_DUPLICATED | IN_IFF_TENTATIVE)))
 			continue;
 		if ((tpa & ia->ia_netmask) == ia->ia_subnet)
 			return ia->ia_addr;
@@ -280,6 +283,30 @@ arp_announce(struct ifnet *ifp, uint32_t addr)
 	ARP_STATINC(as, ARP_STAT_TXANNOUNCES);
 	(void)arp_send(ifp, ARPOP_REQUEST, ifp->if_lladdr, addr, NULL, addr,
 	    NULL);
+}
+
+/*
+ * RFC 5227 "ARP Probe": a broadcast request for addr from sender
+ * address 0.0.0.0, so that nobody's cache learns a tentative address.
+ */
+void
+arp_probe(struct ifnet *ifp, uint32_t addr)
+{
+	struct arp_state *as = arp_state(ifp->if_ns);
+
+	if (as == NULL || (ifp->if_flags & (IFF_UP | IFF_NOARP)) != IFF_UP)
+		return;
+	ARP_STATINC(as, ARP_STAT_TXPROBES);
+	(void)arp_send(ifp, ARPOP_REQUEST, ifp->if_lladdr, 0, NULL, addr,
+	    NULL);
+}
+
+int
+arp_dad_count(struct netstack *ns)
+{
+	struct arp_state *as = arp_state(ns);
+
+	return as != NULL ? as->as_dadcount : 0;
 }
 
 /* --------------------------------------------------------- resolution */
@@ -568,7 +595,13 @@ arp_input(struct netstack *ns, struct mbuf *m)
 		ARP_STATINC(as, ARP_STAT_BADADDR);
 		goto drop;
 	}
-	if (spa != 0 && (ia = arp_ifaddr(ifp, spa)) != NULL) {
+	/* About an address being checked, or found duplicated. */
+	if (arp_dad_input(ifp, op, ea.arp_sha, spa, tpa)) {
+		ARP_STATINC(as, ARP_STAT_DUPADDR);
+		goto drop;
+	}
+	if (spa != 0 && (ia = arp_ifaddr(ifp, spa)) != NULL &&
+	    !(ia->ia_ifa.ifa_flags & IN_IFF_DUPLICATED)) {
 		ARP_STATINC(as, ARP_STAT_DUPADDR);
 		arp_conflict(as, ifp, ia, ea.arp_sha);
 		goto drop;
@@ -863,6 +896,9 @@ arp_init(struct netstack *ns)
 	    (rv = sysctl_add_int(ns, "net.inet.arp.maxentries", SYSCTL_RW,
 	    &as->as_maxentries, 1, 1 << 20,
 	    "dynamic entries in the cache, at most")) != 0 ||
+	    (rv = sysctl_add_int(ns, "net.inet.ip.dad_count", SYSCTL_RW,
+	    &as->as_dadcount, 0, 15,
+	    "duplicate address probes before an address is used")) != 0 ||
 	    (rv = sysctl_add_counters(ns, "net.inet.arp.stats", arp_stat_names,
 	    as->as_stats, ARP_NSTATS)) != 0 ||
 	    (rv = ether_register_input(ns, ETHERTYPE_ARP, arp_input)) != 0) {
@@ -882,6 +918,7 @@ arp_fini(struct netstack *ns)
 	(void)ether_register_input(ns, ETHERTYPE_ARP, NULL);
 	(void)la_sweep(as, la_any, NULL);
 	sysctl_remove_prefix(ns, "net.inet.arp");
+	sysctl_remove_prefix(ns, "net.inet.ip.dad_count");
 	kmem_free(as, sizeof(*as));
 	ns->ns_mod[NSMOD_ARP] = NULL;
 }

@@ -65,6 +65,8 @@ enum arp_stat {
 	ARP_STAT_CACHEFULL,	/* entries not created: cache full */
 	ARP_STAT_EXPIRED,	/* entries that timed out */
 	ARP_STAT_NOMEM,		/* no mbuf to send a request or reply */
+	ARP_STAT_TXPROBES,	/* duplicate address probes sent */
+	ARP_STAT_DADDUP,	/* addresses found duplicated by probing */
 	ARP_NSTATS
 };
 extern const char *const arp_stat_names[ARP_NSTATS];

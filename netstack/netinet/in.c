@@ -2,7 +2,8 @@
  * in.c -- IPv4 interface addresses and the inet module (inet_module):
  * addresses with their local and connected routes, source address
  * selection, broadcast and locality tests, and the interface hooks that
- * announce addresses (gratuitous ARP) when an interface comes up.
+ * announce addresses (gratuitous ARP) when an interface comes up, or
+ * first check them for duplicates (arp_dad.c, net.inet.ip.dad_count).
  *
  * An interface's IPv4 addresses are kept on if_addrlist in the order
  * they were added; the first is the primary address.  Each address owns
@@ -143,21 +144,43 @@ in_ifaddr_for(struct ifnet *ifp, uint32_t nh)
 	return first;
 }
 
+struct ifnet *
+in_duplicated_ifp(struct netstack *ns, const struct rtentry *rt,
+    uint32_t dst)
+{
+	struct in_ifaddr *ia;
+
+	if (rt == NULL || !(rt->rt_flags & RTF_LOCAL) ||
+	    (ia = in_ifaddr_lookup(ns, dst)) == NULL ||
+	    !(ia->ia_ifa.ifa_flags & IN_IFF_DUPLICATED))
+		return NULL;
+	return ia->ia_ifa.ifa_ifp;
+}
+
 int
 in_selectsrc(struct netstack *ns, uint32_t dst, uint32_t *src,
     struct rtentry **rtp)
 {
 	struct rtentry *rt;
 	struct in_ifaddr *ia;
+	struct ifnet *ifp;
 	uint32_t pref, nh;
 
 	if ((rt = rt_lookup(ns, AF_INET, &dst)) == NULL)
 		return ENETUNREACH;
 	if (rtp != NULL)
 		*rtp = rt;
-	/* The route's preferred source, if it is still ours. */
+	/* To the owner of an address we found duplicated: on its link. */
+	if ((ifp = in_duplicated_ifp(ns, rt, dst)) != NULL) {
+		if ((ia = in_ifaddr_for(ifp, dst)) == NULL)
+			return EADDRNOTAVAIL;
+		*src = ia->ia_addr;
+		return 0;
+	}
+	/* The route's preferred source, if it is still ours and ready. */
 	memcpy(&pref, rt->rt_ifaddr, sizeof(pref));
-	if (pref != 0 && in_islocal(ns, pref)) {
+	if (pref != 0 && (ia = in_ifaddr_lookup(ns, pref)) != NULL &&
+	    !(ia->ia_ifa.ifa_flags & (IN_IFF_DUPLICATED | IN_IFF_TENTATIVE))) {
 		*src = pref;
 		return 0;
 	}
@@ -318,6 +341,7 @@ in_addaddr_at(struct ifnet *ifp, uint32_t addr, unsigned plen,
 	ia->ia_ifa.ifa_family = AF_INET;
 	ia->ia_addr = addr;
 	in_setprefix(ia, plen, broadaddr);
+	arp_dad_init(ia);
 	if (!(ifp->if_flags & IFF_UP))
 		ia->ia_ifa.ifa_flags |= IN_IFF_DETACHED;
 	pp = &ifp->if_addrlist;
@@ -328,7 +352,7 @@ in_addaddr_at(struct ifnet *ifp, uint32_t addr, unsigned plen,
 	*pp = &ia->ia_ifa;
 	in_addroutes(ia);
 	if (ifp->if_flags & IFF_UP)
-		arp_announce(ifp, addr);
+		arp_dad_start(ia);
 	return 0;
 }
 
@@ -366,6 +390,7 @@ in_freeaddr(struct in_ifaddr *ia)
 	struct ifnet *ifp = ia->ia_ifa.ifa_ifp;
 	struct ifaddr **pp;
 
+	arp_dad_stop(ia);
 	for (pp = &ifp->if_addrlist; *pp != &ia->ia_ifa; pp = &(*pp)->ifa_next)
 		KASSERT(*pp != NULL);
 	*pp = ia->ia_ifa.ifa_next;
@@ -414,7 +439,7 @@ in_if_up(struct ifnet *ifp)
 		if (ifa->ifa_family != AF_INET)
 			continue;
 		ifa->ifa_flags &= ~IN_IFF_DETACHED;
-		arp_announce(ifp, ifatoia(ifa)->ia_addr);
+		arp_dad_start(ifatoia(ifa));
 	}
 }
 
@@ -422,9 +447,13 @@ static void
 in_if_down(struct ifnet *ifp)
 {
 	for (struct ifaddr *ifa = ifp->if_addrlist; ifa != NULL;
-	    ifa = ifa->ifa_next)
-		if (ifa->ifa_family == AF_INET)
-			ifa->ifa_flags |= IN_IFF_DETACHED;
+	    ifa = ifa->ifa_next) {
+		if (ifa->ifa_family != AF_INET)
+			continue;
+		arp_dad_stop(ifatoia(ifa));
+		ifa->ifa_flags &= ~IN_IFF_TENTATIVE;
+		ifa->ifa_flags |= IN_IFF_DETACHED;
+	}
 	arp_purge_ifp(ifp);
 }
 
@@ -435,7 +464,8 @@ in_if_lladdr(struct ifnet *ifp, bool announce)
 		return;
 	for (struct ifaddr *ifa = ifp->if_addrlist; ifa != NULL;
 	    ifa = ifa->ifa_next)
-		if (ifa->ifa_family == AF_INET)
+		if (ifa->ifa_family == AF_INET && !(ifa->ifa_flags &
+		    (IN_IFF_TENTATIVE | IN_IFF_DUPLICATED)))
 			arp_announce(ifp, ifatoia(ifa)->ia_addr);
 }
 

@@ -6,6 +6,7 @@
 #ifndef _NETSTACK_NETINET_IN_VAR_H_
 #define _NETSTACK_NETINET_IN_VAR_H_
 
+#include "netstack/kern/callout.h"
 #include "netstack/net/if.h"
 #include "netstack/net/route.h"
 
@@ -21,6 +22,9 @@ struct in_ifaddr {
 	uint32_t	ia_subnet;	/* ia_addr & ia_netmask */
 	uint32_t	ia_broadaddr;	/* directed broadcast */
 	unsigned	ia_plen;
+	/* Duplicate address detection (arp_dad.c). */
+	struct callout	ia_dadtimer;
+	unsigned	ia_dadleft;	/* probes, then announcements, to go */
 };
 
 /* The AF_INET domain control (addresses, routes, ARP requests). */
@@ -49,6 +53,11 @@ bool in_islocal(struct netstack *ns, uint32_t addr);
 /* Is addr a broadcast address on ifp (limited, directed, or the
  * all-zeros/all-ones host part of a subnet of ifp)? */
 bool in_broadcast(uint32_t addr, const struct ifnet *ifp);
+/* When rt is the local route of an address of ours that is DUPLICATED
+ * (dst), the interface it is on -- the owner is on that link -- else
+ * NULL. */
+struct ifnet *in_duplicated_ifp(struct netstack *ns,
+    const struct rtentry *rt, uint32_t dst);
 /*
  * Choose a source address for a packet to dst: the route's preferred
  * source, else the primary address of the output interface.
@@ -67,6 +76,26 @@ int arp_resolve(struct ifnet *ifp, struct mbuf *m, uint32_t dst,
     uint8_t lla[ETHER_ADDR_LEN]);
 /* Announce addr (gratuitous ARP) on ifp. */
 void arp_announce(struct ifnet *ifp, uint32_t addr);
+/* Probe for addr (RFC 5227 ARP probe: sender 0.0.0.0) on ifp. */
+void arp_probe(struct ifnet *ifp, uint32_t addr);
+/* net.inet.ip.dad_count: probes before an address is used (0: none). */
+int arp_dad_count(struct netstack *ns);
+
+/* Duplicate address detection (netinet/arp_dad.c) ------------------- */
+/* Once, when the address record is made. */
+void arp_dad_init(struct in_ifaddr *ia);
+/* The address was set, or its interface came up: detect (it is
+ * TENTATIVE meanwhile), or with detection off, announce it. */
+void arp_dad_start(struct in_ifaddr *ia);
+/* Its interface went down, or the address goes away. */
+void arp_dad_stop(struct in_ifaddr *ia);
+/*
+ * An ARP packet from another station on ifp: => true if it shows an
+ * address of ours that is TENTATIVE to be in use (it is DUPLICATED
+ * now) and is consumed; false to go on with it.
+ */
+bool arp_dad_input(struct ifnet *ifp, uint16_t op, const uint8_t *sha,
+    uint32_t spa, uint32_t tpa);
 /* Forget every entry on ifp (interface down/detach). */
 void arp_purge_ifp(struct ifnet *ifp);
 

@@ -210,10 +210,12 @@ ip_output(struct netstack *ns, struct mbuf *m, struct rtentry *rt, int flags)
 	 * Route.  The limited broadcast goes out of the interface of the
 	 * source address when no route names one.
 	 */
-	ifp = NULL;
 	if (rt == NULL)
 		rt = rt_lookup(ns, AF_INET, &dst);
-	if (rt == NULL && dst == KINADDR_BROADCAST && ip->ip_src != 0) {
+	if ((ifp = in_duplicated_ifp(ns, rt, dst)) != NULL)
+		rt = NULL;	/* our copy is duplicated: the owner's link */
+	if (rt == NULL && ifp == NULL && dst == KINADDR_BROADCAST &&
+	    ip->ip_src != 0) {
 		struct in_ifaddr *ia = in_ifaddr_lookup(ns, ip->ip_src);
 
 		if (ia != NULL)

@@ -677,6 +677,172 @@ START_TEST(test_conflict)
 }
 END_TEST
 
+/* ------------------------------------------- duplicate address detection */
+
+#define IP_NEW	0xc6, 0x33, 0x64, 0x05		/* 198.51.100.5 */
+
+/* Our probe for 198.51.100.5 (RFC 5227 2.1.1: sender IP 0.0.0.0). */
+static const uint8_t probe_new[42] = {
+	BCAST, US, ARP_ETHER_IP,
+	0x00, 0x01,
+	US, 0x00, 0x00, 0x00, 0x00,
+	ZERO6, IP_NEW,
+};
+
+/* Our announcement of 198.51.100.5. */
+static const uint8_t garp_new[42] = {
+	BCAST, US, ARP_ETHER_IP,
+	0x00, 0x01,
+	US, IP_NEW,
+	ZERO6, IP_NEW,
+};
+
+static unsigned
+new_flags(void)
+{
+	struct in_ifaddr *ia = in_ifaddr_onif(ifp, tn_addr("198.51.100.5"));
+
+	ck_assert_ptr_nonnull(ia);
+	return ia->ia_ifa.ifa_flags;
+}
+
+START_TEST(test_dad_off_by_default)
+{
+	ck_assert_uint_eq(tn_sysctl("net.inet.ip.dad_count"), 0);
+	ck_assert_int_eq(in_addaddr(ifp, tn_addr("198.51.100.5"), 24, 0), 0);
+	fake_expect_tx(ifp, garp_new, sizeof(garp_new));
+	fake_expect_no_tx(ifp);
+	ck_assert_uint_eq(new_flags(), 0);
+}
+END_TEST
+
+START_TEST(test_dad_probes_then_ready)
+{
+	uint8_t frame[42];
+	uint32_t src;
+
+	tn_sysctl_set("net.inet.ip.dad_count", 2);
+	/* The only address, so that "not a source" shows. */
+	ck_assert_int_eq(in_deladdr(ifp, tn_addr("198.51.100.1")), 0);
+	ck_assert_int_eq(in_addaddr(ifp, tn_addr("198.51.100.5"), 24, 0), 0);
+	fake_expect_tx(ifp, probe_new, sizeof(probe_new));
+	fake_expect_no_tx(ifp);
+	ck_assert_uint_eq(new_flags(), IN_IFF_TENTATIVE);
+	/* Tentative: not a source, and requests for it get no answer. */
+	ck_assert_int_eq(in_selectsrc(tn_ns, tn_addr("198.51.100.9"), &src,
+	    NULL), EADDRNOTAVAIL);
+	memcpy(frame, req_in, sizeof(frame));
+	memcpy(frame + 38, (uint8_t[]){ IP_NEW }, 4);
+	fake_input(ifp, frame, sizeof(frame));
+	fake_expect_no_tx(ifp);
+
+	tn_advance(NS_SEC(1));
+	fake_expect_tx(ifp, probe_new, sizeof(probe_new));
+	fake_expect_no_tx(ifp);
+	ck_assert_uint_eq(new_flags(), IN_IFF_TENTATIVE);
+	/* One interval after the last probe: ready, announced twice. */
+	tn_advance(NS_SEC(1));
+	fake_expect_tx(ifp, garp_new, sizeof(garp_new));
+	fake_expect_no_tx(ifp);
+	ck_assert_uint_eq(new_flags(), 0);
+	tn_advance(NS_SEC(2));
+	fake_expect_tx(ifp, garp_new, sizeof(garp_new));
+	tn_advance(NS_SEC(10));
+	fake_expect_no_tx(ifp);
+	ck_assert_uint_eq(arpstat("txprobes"), 2);
+	ck_assert_uint_eq(arpstat("dadduplicated"), 0);
+	/* Now it is a source, and it answers. */
+	ck_assert_int_eq(in_selectsrc(tn_ns, tn_addr("198.51.100.9"), &src,
+	    NULL), 0);
+	ck_assert_uint_eq(src, tn_addr("198.51.100.5"));
+	fake_input(ifp, frame, sizeof(frame));
+	ck_assert_uint_eq(fake_tx_count(ifp), 1);
+	fake_tx_clear(ifp);
+}
+END_TEST
+
+/* Each way another station shows it has (or wants) the address. */
+static const struct dad_conflict {
+	const char	*why;
+	uint16_t	 op;
+	bool		 probe;		/* sender 0.0.0.0, target the address */
+} dad_rows[] = {
+	{ "its request", ARPOP_REQUEST, false },
+	{ "its reply to our probe", ARPOP_REPLY, false },
+	{ "its own probe", ARPOP_REQUEST, true },
+};
+
+START_TEST(test_dad_conflict)
+{
+	const struct dad_conflict *row = &dad_rows[_i];
+	uint8_t frame[42];
+	uint32_t src;
+
+	tn_sysctl_set("net.inet.ip.dad_count", 3);
+	ck_assert_int_eq(in_addaddr(ifp, tn_addr("198.51.100.5"), 24, 0), 0);
+	fake_expect_tx(ifp, probe_new, sizeof(probe_new));
+	memcpy(frame, req_in, sizeof(frame));
+	be16enc(frame + 20, row->op);
+	if (row->probe) {
+		memset(frame + 28, 0, 4);
+		memcpy(frame + 38, (uint8_t[]){ IP_NEW }, 4);
+	} else
+		memcpy(frame + 28, (uint8_t[]){ IP_NEW }, 4);
+	fake_input(ifp, frame, sizeof(frame));
+	fake_expect_no_tx(ifp);
+	ck_assert_msg(new_flags() == IN_IFF_DUPLICATED, "%s", row->why);
+	ck_assert_uint_eq(arpstat("dadduplicated"), 1);
+	/* No more probes, no announcement, never a source, no defence. */
+	tn_advance(NS_SEC(30));
+	fake_expect_no_tx(ifp);
+	ck_assert_int_eq(in_selectsrc(tn_ns, tn_addr("198.51.100.9"), &src,
+	    NULL), 0);
+	ck_assert_uint_eq(src, tn_addr("198.51.100.1"));
+	/* The owner speaks (asking for 198.51.100.9): no defence. */
+	memcpy(frame, req_in, sizeof(frame));
+	memcpy(frame + 28, (uint8_t[]){ IP_NEW }, 4);
+	frame[41] = 9;
+	fake_input(ifp, frame, sizeof(frame));
+	fake_expect_no_tx(ifp);
+	ck_assert_uint_eq(arpstat("txannounces"), 1);	/* setup's */
+	/* Set anew: checked anew. */
+	ck_assert_int_eq(in_deladdr(ifp, tn_addr("198.51.100.5")), 0);
+	ck_assert_int_eq(in_addaddr(ifp, tn_addr("198.51.100.5"), 24, 0), 0);
+	fake_expect_tx(ifp, probe_new, sizeof(probe_new));
+	ck_assert_uint_eq(new_flags(), IN_IFF_TENTATIVE);
+}
+END_TEST
+
+/* Down: DETACHED, detection stops; up: every address checked again. */
+START_TEST(test_dad_down_up)
+{
+	static const uint8_t probe_us[42] = {
+		BCAST, US, ARP_ETHER_IP,
+		0x00, 0x01,
+		US, 0x00, 0x00, 0x00, 0x00,
+		ZERO6, IP_US,
+	};
+
+	tn_sysctl_set("net.inet.ip.dad_count", 1);
+	ck_assert_int_eq(in_addaddr(ifp, tn_addr("198.51.100.5"), 24, 0), 0);
+	fake_expect_tx(ifp, probe_new, sizeof(probe_new));
+	ck_assert_int_eq(if_setflags(ifp, 0), 0);
+	ck_assert_uint_eq(new_flags(), IN_IFF_DETACHED);
+	tn_advance(NS_SEC(10));
+	fake_expect_no_tx(ifp);
+	ck_assert_int_eq(if_setflags(ifp, IFF_UP), 0);
+	fake_expect_tx(ifp, probe_us, sizeof(probe_us));
+	fake_expect_tx(ifp, probe_new, sizeof(probe_new));
+	fake_expect_no_tx(ifp);
+	ck_assert_uint_eq(new_flags(), IN_IFF_TENTATIVE);
+	tn_advance(NS_SEC(1));
+	fake_expect_tx(ifp, garp, sizeof(garp));
+	fake_expect_tx(ifp, garp_new, sizeof(garp_new));
+	ck_assert_uint_eq(new_flags(), 0);
+	fake_tx_clear(ifp);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- suite */
 
 static Suite *
@@ -702,6 +868,10 @@ arp_suite(void)
 	tcase_add_test(tc, test_purge);
 	tcase_add_loop_test(tc, test_malformed, 0, nitems(bad_rows));
 	tcase_add_test(tc, test_conflict);
+	tcase_add_test(tc, test_dad_off_by_default);
+	tcase_add_test(tc, test_dad_probes_then_ready);
+	tcase_add_loop_test(tc, test_dad_conflict, 0, nitems(dad_rows));
+	tcase_add_test(tc, test_dad_down_up);
 	suite_add_tcase(s, tc);
 	return s;
 }
