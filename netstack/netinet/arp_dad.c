@@ -114,20 +114,6 @@ arp_dad_duplicated(struct in_ifaddr *ia, const uint8_t *sha,
 	    sha[2], sha[3], sha[4], sha[5]);
 }
 
-/* The address record of addr on ifp, any state, or NULL. */
-static struct in_ifaddr *
-arp_dad_ifaddr(struct ifnet *ifp, uint32_t addr)
-{
-	if (addr == 0)
-		return NULL;
-	for (struct ifaddr *ifa = ifp->if_addrlist; ifa != NULL;
-	    ifa = ifa->ifa_next)
-		if (ifa->ifa_family == AF_INET &&
-		    ((struct in_ifaddr *)ifa)->ia_addr == addr)
-			return (struct in_ifaddr *)ifa;
-	return NULL;
-}
-
 bool
 arp_dad_input(struct ifnet *ifp, uint16_t op, const uint8_t *sha,
     uint32_t spa, uint32_t tpa)
@@ -135,7 +121,7 @@ arp_dad_input(struct ifnet *ifp, uint16_t op, const uint8_t *sha,
 	struct in_ifaddr *ia;
 
 	/* Another station uses the address (RFC 5227 2.1.1, first rule). */
-	if ((ia = arp_dad_ifaddr(ifp, spa)) != NULL) {
+	if (spa != 0 && (ia = in_ifaddr_onif(ifp, spa)) != NULL) {
 		if (ia->ia_ifa.ifa_flags & IN_IFF_TENTATIVE) {
 			arp_dad_duplicated(ia, sha, op == ARPOP_REPLY ?
 			    "a reply" : "a request");
@@ -147,7 +133,7 @@ arp_dad_input(struct ifnet *ifp, uint16_t op, const uint8_t *sha,
 	}
 	/* Another station probes for it too (second rule). */
 	if (spa == 0 && op == ARPOP_REQUEST &&
-	    (ia = arp_dad_ifaddr(ifp, tpa)) != NULL &&
+	    (ia = in_ifaddr_onif(ifp, tpa)) != NULL &&
 	    (ia->ia_ifa.ifa_flags & IN_IFF_TENTATIVE)) {
 		arp_dad_duplicated(ia, sha, "a probe");
 		return true;

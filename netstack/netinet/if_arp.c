@@ -468,18 +468,6 @@ arp_timer(void *arg)
 
 /* ---------------------------------------------------------------- input */
 
-/* The address record of addr on ifp, any state, or NULL. */
-static struct in_ifaddr *
-arp_ifaddr(struct ifnet *ifp, uint32_t addr)
-{
-	for (struct ifaddr *ifa = ifp->if_addrlist; ifa != NULL;
-	    ifa = ifa->ifa_next)
-		if (ifa->ifa_family == AF_INET &&
-		    ((struct in_ifaddr *)ifa)->ia_addr == addr)
-			return (struct in_ifaddr *)ifa;
-	return NULL;
-}
-
 static void
 arp_fmtlladdr(const uint8_t *a, char *buf, size_t len)
 {
@@ -600,13 +588,13 @@ arp_input(struct netstack *ns, struct mbuf *m)
 		ARP_STATINC(as, ARP_STAT_DUPADDR);
 		goto drop;
 	}
-	if (spa != 0 && (ia = arp_ifaddr(ifp, spa)) != NULL &&
+	if (spa != 0 && (ia = in_ifaddr_onif(ifp, spa)) != NULL &&
 	    !(ia->ia_ifa.ifa_flags & IN_IFF_DUPLICATED)) {
 		ARP_STATINC(as, ARP_STAT_DUPADDR);
 		arp_conflict(as, ifp, ia, ea.arp_sha);
 		goto drop;
 	}
-	ia = arp_ifaddr(ifp, tpa);
+	ia = in_ifaddr_onif(ifp, tpa);
 	itsme = ia != NULL &&
 	    !(ia->ia_ifa.ifa_flags & (IN_IFF_DUPLICATED | IN_IFF_TENTATIVE));
 
