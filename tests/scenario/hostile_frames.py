@@ -14,6 +14,7 @@
 #                 length and checksum; ICMP truncated, bad checksum
 #   frag4.pcap    overlapping IPv4 fragments, a tiny first fragment and
 #                 a fragment rewriting the TCP header (RFC 1858)
+#   pod.pcap      a fragment train past 65 535 bytes ("ping of death")
 #   ipv6.pcap     payload length past the frame, bad version, hop-by-hop
 #                 not first, overlapping fragments (RFC 5722), ICMPv6 bad
 #                 checksum
@@ -101,6 +102,17 @@ def frag4(e):
     return out
 
 
+def pod(e):
+    # "Ping of death": fragments of one echo request whose last would
+    # end at 66 600 bytes, past the 65 535 an IPv4 datagram can have.
+    out = []
+    for i in range(45):
+        out.append(e / IP(src=P, dst=A, id=0x4444, proto=1, frag=i * 185,
+                          flags="MF" if i < 44 else 0) /
+                   Raw(b"p" * 1480))
+    return out
+
+
 def ipv6(e):
     out = []
     good = e / IPv6(src=P6, dst=A6) / ICMPv6EchoRequest(data=b"y" * 32)
@@ -142,7 +154,8 @@ def main():
     d = sys.argv[2]
     syns = int(sys.argv[3]) if len(sys.argv) == 4 else 3000
     for name, frames in (("ipv4", ipv4(e)), ("l4", l4(e)),
-                         ("frag4", frag4(e)), ("ipv6", ipv6(e)),
+                         ("frag4", frag4(e)), ("pod", pod(e)),
+                         ("ipv6", ipv6(e)),
                          ("synflood", synflood(e, syns))):
         wrpcap(os.path.join(d, name + ".pcap"),
                [Ether(bytes(f)) if isinstance(f, bytes) else f

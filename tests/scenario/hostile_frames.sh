@@ -11,7 +11,7 @@
 # Classes of frames (see hostile_frames.py): malformed IPv4 (lengths,
 # version, checksum, options), malformed TCP/UDP/ICMP (checksums, header
 # and option lengths), IPv4 fragments that overlap or rewrite a TCP
-# header, malformed IPv6 (lengths, version, header order, overlapping
+# header, a fragment train past 65 535 bytes, malformed IPv6 (lengths, version, header order, overlapping
 # fragments per RFC 5722, checksum), and a flood of HOSTILE_SYNS SYNs
 # (default 3000) from spoofed addresses to the open port.  After each
 # class the counters that must catch it have to have grown; at the end
@@ -109,9 +109,12 @@ grew s1 s2 tcp.stats.rcvbadsum tcp.stats.rcvbadoff udp.stats.badlen \
 play frag4
 snap s3
 grew s2 s3 ip.stats.fragoverlap ip.stats.badfrags
+play pod
+snap s3b
+grew s3 s3b ip.stats.badfrags
 play ipv6
 snap s4
-grew s3 s4 ip6.stats.tooshort ip6.stats.badvers ip6.stats.hbhnotfirst \
+grew s3b s4 ip6.stats.tooshort ip6.stats.badvers ip6.stats.hbhnotfirst \
     ip6.stats.fragoverlap icmp6.stats.checksum
 play synflood
 snap s5
