@@ -26,6 +26,7 @@ const char *const ip_stat_names[IP_NSTATS] = {
 	[IP_STAT_FRAGDUP] = "fragdup",
 	[IP_STAT_FRAGOVERLAP] = "fragoverlap",
 	[IP_STAT_BADFRAGS] = "badfrags",
+	[IP_STAT_TOOLONG] = "toolong",
 	[IP_STAT_FRAGTIMEOUT] = "fragtimeout",
 	[IP_STAT_REASSEMBLED] = "reassembled",
 	[IP_STAT_DELIVERED] = "delivered",

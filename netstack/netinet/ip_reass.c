@@ -107,7 +107,7 @@ ipq_assemble(struct netstack *ns, struct ipq *q)
 	uint8_t *p;
 
 	if (total > IP_MAXPACKET) {
-		ipq_drop(ns, q, IP_STAT_BADFRAGS);
+		ipq_drop(ns, q, IP_STAT_TOOLONG);
 		return NULL;
 	}
 	m = m_get(total, MHEADROOM);
@@ -170,9 +170,12 @@ ip_reass(struct netstack *ns, struct mbuf *m, unsigned hlen)
 	 * header of a tiny first fragment (RFC 1858 3.2): drop it.
 	 */
 	if ((mf && (len == 0 || (len & 7) != 0)) ||
-	    hlen + end > IP_MAXPACKET ||
 	    (off == 8 && ip->ip_p == KIPPROTO_TCP)) {
 		ip_statinc(ns, IP_STAT_BADFRAGS);
+		goto drop;
+	}
+	if (hlen + end > IP_MAXPACKET) {		/* "ping of death" */
+		ip_statinc(ns, IP_STAT_TOOLONG);
 		goto drop;
 	}
 

@@ -41,7 +41,7 @@ enum ip_stat {
 	IP_STAT_FRAGDROPPED,	/* fragments dropped: reassembly limits */
 	IP_STAT_FRAGDUP,	/* fragments dropped: exact duplicate */
 	IP_STAT_FRAGOVERLAP,	/* fragments dropped: overlap (whole datagram) */
-	IP_STAT_BADFRAGS,	/* fragments dropped: malformed / too long */
+	IP_STAT_BADFRAGS,	/* fragments dropped: malformed */
 	IP_STAT_FRAGTIMEOUT,	/* fragments dropped: reassembly timed out */
 	IP_STAT_REASSEMBLED,	/* datagrams reassembled */
 	IP_STAT_DELIVERED,	/* datagrams handed to a protocol */
@@ -59,6 +59,7 @@ enum ip_stat {
 	IP_STAT_FRAGMENTED,	/* datagrams fragmented on output */
 	IP_STAT_OFRAGMENTS,	/* fragments created */
 	IP_STAT_CANTFRAG,	/* too big with DF set */
+	IP_STAT_TOOLONG,	/* fragments dropped: datagram past 65535 */
 	IP_NSTATS
 };
 extern const char *const ip_stat_names[IP_NSTATS];

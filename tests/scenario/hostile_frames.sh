@@ -52,7 +52,7 @@ until grep -q "^listening" listen.out 2>/dev/null; do
 done
 
 C="ip.stats.tooshort ip.stats.badvers ip.stats.badhlen ip.stats.badlen
-ip.stats.badsum ip.stats.badoptions ip.stats.fragoverlap ip.stats.badfrags
+ip.stats.badsum ip.stats.badoptions ip.stats.fragoverlap ip.stats.badfrags ip.stats.toolong
 tcp.stats.rcvbadsum tcp.stats.rcvbadoff tcp.stats.synrecv_overflow
 tcp.stats.synrecv_dropped udp.stats.badlen udp.stats.badsum
 udp.stats.hdrops icmp.stats.tooshort icmp.stats.checksum"
@@ -111,7 +111,7 @@ snap s3
 grew s2 s3 ip.stats.fragoverlap ip.stats.badfrags
 play pod
 snap s3b
-grew s3 s3b ip.stats.badfrags
+grew s3 s3b ip.stats.toolong
 play ipv6
 snap s4
 grew s3b s4 ip6.stats.tooshort ip6.stats.badvers ip6.stats.hbhnotfirst \

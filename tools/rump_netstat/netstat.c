@@ -124,6 +124,7 @@ static const struct {
 	{ "net.inet.ip.stats.badsum", "bad header checksums" },
 	{ "net.inet.ip.stats.badlen", "with data length < header length" },
 	{ "net.inet.ip.stats.tooshort", "with data size < data length" },
+	{ "net.inet.ip.stats.toolong", "packets too long" },
 	{ "net.inet.ip.stats.fragments", "fragments received" },
 	{ "net.inet.ip.stats.fragdropped", "fragments dropped (dup or out of space)" },
 	{ "net.inet.ip.stats.fragtimeout", "fragments dropped after timeout" },
