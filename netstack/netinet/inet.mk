@@ -14,6 +14,7 @@ libnetstack_la_SOURCES += \
 	netstack/netinet/ip_output.c \
 	netstack/netinet/ip_reass.c \
 	netstack/netinet/ip_icmp.c \
+	netstack/netinet/icmp_redirect.c \
 	netstack/netinet/udp_usrreq.c \
 	netstack/netinet/raw_ip.c
 

@@ -23,6 +23,7 @@ const char *const icmp_stat_names[ICMP_NSTATS] = {
 	[ICMP_STAT_BMCASTECHO] = "bmcastecho",
 	[ICMP_STAT_REFLECT] = "reflect",
 	[ICMP_STAT_NOMEM] = "nomem",
+	[ICMP_STAT_BADREDIRECT] = "badredirect",
 };
 
 const char *const icmp_type_names[ICMP_MAXTYPE + 1] = {
@@ -230,6 +231,8 @@ icmp_error(struct netstack *ns, struct mbuf *n, int type, int code,
 	icp->icmp_code = (uint8_t)code;
 	if (type == ICMP_UNREACH && code == ICMP_UNREACH_NEEDFRAG)
 		icp->icmp_hun.ih_pmtu.ipm_nextmtu = htons((uint16_t)info);
+	else if (type == ICMP_REDIRECT)
+		icp->icmp_hun.ih_gwaddr = info;		/* network order */
 	else if (type == ICMP_PARAMPROB)
 		icp->icmp_hun.ih_pptr = (uint8_t)info;
 	memcpy(icp + 1, oip, quote);
@@ -376,8 +379,22 @@ icmp_input(struct netstack *ns, struct mbuf *m, unsigned hlen)
 		icmp_notify(ns, icp, icmplen);
 		break;
 
+	case ICMP_REDIRECT:
+		if (icp->icmp_code > ICMP_REDIRECT_TOSHOST ||
+		    icmplen < ICMP_ADVLENMIN ||
+		    IP_VHL_V(((const struct ip *)(icp + 1))->ip_vhl) !=
+		    IPVERSION) {
+			icmp_statinc(ns, ICMP_STAT_BADREDIRECT);
+			break;
+		}
+		if (!icmp_redirect_input(ns, ip->ip_src,
+		    ((const struct ip *)(icp + 1))->ip_dst,
+		    icp->icmp_hun.ih_gwaddr))
+			icmp_statinc(ns, ICMP_STAT_BADREDIRECT);
+		break;
+
 	default:
-		/* Replies, redirects (not acted upon), others: raw only. */
+		/* Replies and others: raw sockets only. */
 		break;
 	}
 	(void)rip_input(ns, m, hlen);
@@ -412,7 +429,8 @@ icmp_init(struct netstack *ns)
 	    (rv = sysctl_add_counters(ns, "net.inet.icmp.stats.inhist",
 	    icmp_type_names, ics->ics_inhist, ICMP_MAXTYPE + 1)) != 0 ||
 	    (rv = sysctl_add_counters(ns, "net.inet.icmp.stats.outhist",
-	    icmp_type_names, ics->ics_outhist, ICMP_MAXTYPE + 1)) != 0)
+	    icmp_type_names, ics->ics_outhist, ICMP_MAXTYPE + 1)) != 0 ||
+	    (rv = icmp_redirect_init(ns)) != 0)
 		return rv;
 	return 0;
 }
@@ -424,6 +442,7 @@ icmp_fini(struct netstack *ns)
 
 	if (ics == NULL)
 		return;
+	icmp_redirect_fini(ns);
 	sysctl_remove_prefix(ns, "net.inet.icmp");
 	ns->ns_mod[NSMOD_ICMP] = NULL;
 	kmem_free(ics, sizeof(*ics));

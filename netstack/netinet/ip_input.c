@@ -27,6 +27,7 @@ const char *const ip_stat_names[IP_NSTATS] = {
 	[IP_STAT_FRAGOVERLAP] = "fragoverlap",
 	[IP_STAT_BADFRAGS] = "badfrags",
 	[IP_STAT_TOOLONG] = "toolong",
+	[IP_STAT_REDIRECTSENT] = "redirectsent",
 	[IP_STAT_FRAGTIMEOUT] = "fragtimeout",
 	[IP_STAT_REASSEMBLED] = "reassembled",
 	[IP_STAT_DELIVERED] = "delivered",
@@ -188,6 +189,9 @@ ip_forward(struct netstack *ns, struct mbuf *m, unsigned hlen)
 		icmp_error(ns, m, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG, mtu);
 		return;
 	}
+
+	/* Back out of the interface it came in on: a better first hop? */
+	icmp_redirect_check(ns, m, rt);
 
 	/* Decrement the TTL and patch the checksum (RFC 1624). */
 	memcpy(&old16, (uint8_t *)ip + 8, sizeof(old16));

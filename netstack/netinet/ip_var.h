@@ -60,6 +60,7 @@ enum ip_stat {
 	IP_STAT_OFRAGMENTS,	/* fragments created */
 	IP_STAT_CANTFRAG,	/* too big with DF set */
 	IP_STAT_TOOLONG,	/* fragments dropped: datagram past 65535 */
+	IP_STAT_REDIRECTSENT,	/* ICMP redirects sent when forwarding */
 	IP_NSTATS
 };
 extern const char *const ip_stat_names[IP_NSTATS];
@@ -122,6 +123,7 @@ struct rump_pcbreq;
 struct ip_state {
 	uint64_t	 ips_stats[IP_NSTATS];
 	int32_t		 ips_forwarding;	/* net.inet.ip.forwarding */
+	int32_t		 ips_sendredirects;	/* net.inet.ip.redirect */
 	int32_t		 ips_defttl;		/* net.inet.ip.ttl */
 	int32_t		 ips_maxfragpackets;	/* net.inet.ip.maxfragpackets */
 	int32_t		 ips_maxfragsperpacket;	/* ...maxfragsperpacket */
@@ -253,6 +255,7 @@ enum icmp_stat {
 	ICMP_STAT_BMCASTECHO,	/* echo to broadcast/multicast ignored */
 	ICMP_STAT_REFLECT,	/* replies sent */
 	ICMP_STAT_NOMEM,	/* reply or error not sent: no memory */
+	ICMP_STAT_BADREDIRECT,	/* redirects received and not followed */
 	ICMP_NSTATS
 };
 extern const char *const icmp_stat_names[ICMP_NSTATS];
@@ -268,6 +271,11 @@ struct icmp_state {
 	/* Error token bucket, in units of 1e-9 message. */
 	uint64_t	 ics_tokens;
 	uint64_t	 ics_tokens_at;		/* netstack time of refill */
+	/* Redirects (icmp_redirect.c). */
+	int32_t		 ics_rediraccept;	/* net.inet.icmp.rediraccept */
+	int32_t		 ics_redirtimeout;	/* ...redirtimeout, seconds */
+	struct icmp_redir *ics_redirs;		/* routes they made */
+	struct callout	 ics_redirtimer;	/* the earliest expiry */
 };
 
 static inline struct icmp_state *
@@ -280,6 +288,17 @@ icmp_state(struct netstack *ns)
 int icmp_init(struct netstack *ns);
 void icmp_fini(struct netstack *ns);
 void icmp_input(struct netstack *ns, struct mbuf *m, unsigned hlen);
+
+/* ICMP redirects (icmp_redirect.c). */
+int icmp_redirect_init(struct netstack *ns);
+void icmp_redirect_fini(struct netstack *ns);
+/* m (not consumed, rcvif set) is about to be forwarded along rt: send
+ * its source a redirect if that is due. */
+void icmp_redirect_check(struct netstack *ns, const struct mbuf *m,
+    const struct rtentry *rt);
+/* A redirect from 'from': use gw for dst.  => true if followed. */
+bool icmp_redirect_input(struct netstack *ns, uint32_t from, uint32_t dst,
+    uint32_t gw);
 
 /* UDP (udp_usrreq.c). */
 int udp_init(struct netstack *ns);

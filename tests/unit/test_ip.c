@@ -124,11 +124,17 @@ END_TEST
 
 /* --------------------------------------------------------- forwarding */
 
+/*
+ * P sends A datagrams for 203.0.113.0/24, which A forwards to R on the
+ * same link: a redirect would be due (test_forward_redirect); the
+ * other tests turn redirects off to see the forwarding alone.
+ */
 static void
 fwd_setup(void)
 {
 	fx_setup();
 	ft_sysctl_set(A, "net.inet.ip.forwarding", 1);
+	ft_sysctl_set(A, "net.inet.ip.redirect", 0);
 	ft_route(A, "203.0.113.0/24", "198.51.100.3", 0);
 }
 
@@ -189,6 +195,41 @@ START_TEST(test_forward_mtu)
 	ck_assert_uint_eq(ft_counter(A, IPS("fragmented")), 1);
 	ck_assert_uint_eq(ft_counter(A, IPS("ofragments")), 2);
 	ck_assert_uint_eq(ft_counter(A, IPS("forward")), 1);
+}
+END_TEST
+
+/*
+ * RFC 1812 5.2.7.2: back out of the interface it came in on, to a first
+ * hop on the sender's subnet: a host redirect to the sender, naming R,
+ * quoting the datagram as received; the datagram is forwarded all the
+ * same.
+ */
+START_TEST(test_forward_redirect)
+{
+	struct mbuf *m;
+	const uint8_t *ip, *icmp;
+
+	ft_sysctl_set(A, "net.inet.ip.redirect", 1);
+	ft_input(A, fwd_in, sizeof(fwd_in));
+	ck_assert_uint_eq(ft_tx_count(A), 2);
+	m = ft_tx_pop(A);
+	ip = m->m_data + 14;
+	icmp = ip + 20;
+	ck_assert_uint_eq(ip[9], KIPPROTO_ICMP);
+	ck_assert_uint_eq(be32dec(ip + 12), 0xc6336401);	/* from A */
+	ck_assert_uint_eq(be32dec(ip + 16), 0xc6336402);	/* to P */
+	ck_assert_uint_eq(icmp[0], ICMP_REDIRECT);
+	ck_assert_uint_eq(icmp[1], ICMP_REDIRECT_HOST);
+	ck_assert_uint_eq(be32dec(icmp + 4), 0xc6336403);	/* use R */
+	/* The quote: the datagram as it came (TTL 64). */
+	ck_assert_mem_eq(icmp + 8, fwd_in + 14, 28);
+	ck_assert_uint_eq(in_cksum(icmp, m->m_len - 34), 0);
+	m_freem(m);
+	ft_expect_tx(A, fwd_out, sizeof(fwd_out));
+	ft_expect_no_tx(A);
+	ck_assert_uint_eq(ft_counter(A, IPS("redirectsent")), 1);
+	ck_assert_uint_eq(ft_counter(A, IPS("forward")), 1);
+	ck_assert_uint_eq(ft_counter(A, ICMPS("outhist.redirect")), 1);
 }
 END_TEST
 
@@ -526,6 +567,7 @@ ip_suite(void)
 	tcase_add_loop_test(tc, test_forward_row, 0,
 	    (int)(nitems(forward_rows) * FX_NCAPMASKS));
 	tcase_add_test(tc, test_forward_mtu);
+	tcase_add_test(tc, test_forward_redirect);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("forward-errors");

@@ -133,6 +133,7 @@ static const struct {
 	{ "net.inet.ip.stats.noproto", "packets for unknown/unsupported protocol" },
 	{ "net.inet.ip.stats.forward", "packets forwarded" },
 	{ "net.inet.ip.stats.cantforward", "packets not forwardable" },
+	{ "net.inet.ip.stats.redirectsent", "redirects sent" },
 	{ "net.inet.ip.stats.localout", "packets sent from this host" },
 	{ "net.inet.ip.stats.rawout", "packets sent with fabricated ip header" },
 	{ "net.inet.ip.stats.odropped", "output packets dropped due to no bufs, etc." },
