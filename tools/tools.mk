@@ -52,6 +52,7 @@ TOOLS_SCENARIO_TESTS = \
 	tests/scenario/tools_arp.sh \
 	tests/scenario/ipv4_dad.sh \
 	tests/scenario/icmp_redirect.sh \
+	tests/scenario/tools_route_monitor.sh \
 	tests/scenario/tools_mtu.sh \
 	tests/scenario/tools_ifconfig.sh \
 	tests/scenario/tools_sysctl.sh \

@@ -395,6 +395,59 @@ struct rump_rtreq {
 	uint64_t	rtr_use;		/* packets sent through it */
 };
 
+/* ------------------------------------------------------ route messages */
+
+/*
+ * What changed in the routing tables and neighbour caches, as NetBSD's
+ * routing socket reports it (rump.route monitor): routes added, deleted
+ * or changed (by hand, with addresses, by redirects), neighbour entries
+ * resolved (RUMP_RTF_LLINFO, the link address in rtm_lladdr) or
+ * removed, and misses -- a datagram with no route (only rtm_dst), or a
+ * neighbour being resolved (rtm_dst and the interface).
+ */
+#define RUMP_RTM_ADD		0x1
+#define RUMP_RTM_DELETE		0x2
+#define RUMP_RTM_CHANGE		0x3
+#define RUMP_RTM_MISS		0x7
+
+/* rtm_addrs: which addresses the message carries. */
+#define RUMP_RTA_DST		0x1
+#define RUMP_RTA_GATEWAY	0x2
+#define RUMP_RTA_NETMASK	0x4
+
+struct rump_rtmsg {
+	uint64_t	rtm_seq;		/* 1, 2, ... per kernel */
+	uint16_t	rtm_type;		/* RUMP_RTM_* */
+	uint16_t	rtm_family;
+	uint32_t	rtm_flags;		/* RUMP_RTF_* */
+	uint32_t	rtm_addrs;		/* RUMP_RTA_* */
+	int32_t		rtm_errno;
+	uint32_t	rtm_index;		/* interface, 0 if none */
+	uint8_t		rtm_plen;		/* with RUMP_RTA_NETMASK */
+	uint8_t		rtm_haslladdr;		/* gateway is rtm_lladdr */
+	uint8_t		rtm_pad[2];
+	uint8_t		rtm_dst[RUMP_ADDRSIZE];
+	uint8_t		rtm_gateway[RUMP_ADDRSIZE];
+	uint8_t		rtm_lladdr[8];
+};
+
+/*
+ * RUMP_SIOCRTMREAD: the first message after number rmr_after, waiting
+ * up to rmr_timeout_ms (0: not at all) for one.  rmr_after =
+ * RUMP_RTM_NOW asks where the log is: rmr_msg.rtm_seq = the number of
+ * the newest message, type 0, at once.  The kernel keeps the last 256
+ * messages; a reader further behind gets the oldest kept and, in
+ * rmr_lost, how many it missed.  => ETIMEDOUT (nothing came), EINTR.
+ */
+#define RUMP_RTM_NOW		UINT64_MAX
+struct rump_rtmsgreq {
+	uint64_t	rmr_after;
+	int32_t		rmr_timeout_ms;
+	uint32_t	rmr_pad;
+	uint64_t	rmr_lost;
+	struct rump_rtmsg rmr_msg;
+};
+
 /* ----------------------------------------------------------- neighbours */
 
 /* nbr_flags */
@@ -526,6 +579,7 @@ struct rump_pcbreq {
 #define RUMP_SIOCGETRT		RUMP_IOWR(51, struct rump_rtreq)
 #define RUMP_SIOCLISTRT		RUMP_IOWR(52, struct rump_rtreq)
 #define RUMP_SIOCFLUSHRT	RUMP_IOWR(53, struct rump_rtreq)
+#define RUMP_SIOCRTMREAD	RUMP_IOWR(54, struct rump_rtmsgreq)
 
 #define RUMP_SIOCGNBR		RUMP_IOWR(64, struct rump_nbrreq)
 #define RUMP_SIOCLISTNBR	RUMP_IOWR(65, struct rump_nbrreq)
@@ -601,6 +655,8 @@ _Static_assert(sizeof(struct rump_ifreq) == 24, "rump_ifreq ABI");
 _Static_assert(sizeof(struct rump_linkstr) == 4120, "rump_linkstr ABI");
 _Static_assert(sizeof(struct rump_ifaddrreq) == 80, "rump_ifaddrreq ABI");
 _Static_assert(sizeof(struct rump_rtreq) == 104, "rump_rtreq ABI");
+_Static_assert(sizeof(struct rump_rtmsg) == 72, "rump_rtmsg ABI");
+_Static_assert(sizeof(struct rump_rtmsgreq) == 96, "rump_rtmsgreq ABI");
 _Static_assert(sizeof(struct rump_nbrreq) == 72, "rump_nbrreq ABI");
 _Static_assert(sizeof(struct rump_pcbreq) == 72, "rump_pcbreq ABI");
 #endif

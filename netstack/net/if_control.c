@@ -12,6 +12,7 @@
 #include "netstack/kern/netstack.h"
 #include "netstack/kern/socketvar.h"
 #include "netstack/net/if_var.h"
+#include "netstack/net/route.h"
 #include "rumpnet/rump_net.h"
 
 _Static_assert((int)RUMP_IFSTAT_NSTATS == (int)IF_NSTATS &&
@@ -435,7 +436,8 @@ ifioctl(struct netstack *ns, struct socket *so, unsigned long cmd,
 	case RUMP_LINUX_SIOCGIFINDEX:
 		return if_linux_control(ns, cmd, data);
 	}
-	if ((rv = if_control(ns, cmd, data)) != ENOTTY)
+	if ((rv = if_control(ns, cmd, data)) != ENOTTY ||
+	    (rv = rt_msg_control(ns, cmd, data)) != ENOTTY)
 		return rv;
 	if ((family = if_req_family(cmd, data)) < 0)
 		return ENOTTY;

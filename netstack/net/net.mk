@@ -11,6 +11,7 @@ libnetstack_la_SOURCES += \
 	netstack/net/if_ethersubr.c \
 	netstack/net/if_loop.c \
 	netstack/net/route.c \
+	netstack/net/rtmsg.c \
 	netstack/net/ether_sw_offload.h \
 	netstack/net/ether_sw_offload.c \
 	netstack/netinet/in.h \

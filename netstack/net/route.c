@@ -60,12 +60,21 @@ struct rt_state {
 	struct rt_table	 rts_inet;
 	struct rt_table	 rts_inet6;
 	uint64_t	 rts_stats[RT_NSTATS];
+	struct rtmsg_log *rts_log;	/* route messages (rtmsg.c), or NULL */
 };
 
 static inline struct rt_state *
 rt_state(struct netstack *ns)
 {
 	return ns->ns_mod[NSMOD_ROUTE];
+}
+
+struct rtmsg_log **
+rt_msglogp(struct netstack *ns)
+{
+	struct rt_state *rts = rt_state(ns);
+
+	return rts != NULL ? &rts->rts_log : NULL;
 }
 
 static struct rt_table *
@@ -215,6 +224,7 @@ rt_remove(struct netstack *ns, struct rt_table *t, struct rtentry *rt)
 	t->rtt_count--;
 	t->rtt_plens[rt->rt_plen]--;
 	rt_state(ns)->rts_stats[RT_STAT_DELETED]++;
+	rt_msg_route(ns, RUMP_RTM_DELETE, rt);
 	kmem_free(rn, sizeof(*rn));
 }
 
@@ -269,6 +279,7 @@ rt_add(struct netstack *ns, int family, const void *dst, unsigned plen,
 	rt->rt_flags = flags;
 	rt_insert(t, rn);
 	rt_state(ns)->rts_stats[RT_STAT_ADDED]++;
+	rt_msg_route(ns, RUMP_RTM_ADD, rt);
 	if (rtp != NULL)
 		*rtp = rt;
 	return 0;
@@ -416,6 +427,7 @@ rt_fini(struct netstack *ns)
 		return;
 	rt_table_fini(ns, &rts->rts_inet);
 	rt_table_fini(ns, &rts->rts_inet6);
+	rtmsg_log_destroy(rts->rts_log);
 	sysctl_remove_prefix(ns, "net.route");
 	kmem_free(rts, sizeof(*rts));
 	ns->ns_mod[NSMOD_ROUTE] = NULL;
@@ -452,7 +464,7 @@ static const struct {
 #define RT_USERFLAGS	(RTF_REJECT | RTF_BLACKHOLE | RTF_STATIC | \
 	RTF_ANNOUNCE | RTF_CONNECTED | RTF_DYNAMIC | RTF_MODIFIED)
 
-static uint32_t
+uint32_t
 rt_flags_out(int kflags)
 {
 	uint32_t u = 0;
@@ -608,6 +620,7 @@ rt_req_change(struct netstack *ns, const struct rt_table *t,
 	if (oldifp != rt->rt_ifp && !(rt->rt_flags & (RTF_GATEWAY |
 	    RTF_LOCAL)) && ops->rco_purge != NULL)
 		(*ops->rco_purge)(oldifp, rt->rt_dst, rt->rt_plen);
+	rt_msg_route(ns, RUMP_RTM_CHANGE, rt);
 	return 0;
 }
 

@@ -69,6 +69,26 @@ void rt_flush(struct netstack *ns, int family);
 struct rtentry *rt_next(struct netstack *ns, int family,
     const struct rtentry *prev);
 
+/* RTF_* as the RUMP_RTF_* values of rump_net.h. */
+uint32_t rt_flags_out(int kflags);
+
+/*
+ * Route messages (rtmsg.c; RUMP_SIOCRTMREAD, rump.route monitor).
+ * type is RUMP_RTM_*.  A neighbour message is about the link address
+ * of dst on ifp (lladdr NULL: unknown); a miss is about dst, with ifp
+ * when it is a neighbour being resolved there.
+ */
+struct rtmsg_log;
+struct rtmsg_log **rt_msglogp(struct netstack *ns);	/* route.c */
+void rtmsg_log_destroy(struct rtmsg_log *log);
+void rt_msg_route(struct netstack *ns, int type, const struct rtentry *rt);
+void rt_msg_neighbour(struct netstack *ns, int type, int family,
+    const void *dst, const uint8_t *lladdr, const struct ifnet *ifp);
+void rt_msg_miss(struct netstack *ns, int family, const void *dst,
+    const struct ifnet *ifp);
+/* => 0, ENOTTY (not RUMP_SIOCRTMREAD), or errno.  May sleep. */
+int rt_msg_control(struct netstack *ns, unsigned long cmd, void *data);
+
 /*
  * The route requests of include/rumpnet/rump_net.h (RUMP_SIOCADDRT ...),
  * family-independent part.  A domain control (in_control, in6_control)

@@ -175,6 +175,9 @@ la_free(struct arp_state *as, struct llentry *la)
 	as->as_count--;
 	callout_stop(&la->la_timer);
 	la_drophold(as, la);
+	if (la->la_state == LA_REACHABLE)
+		rt_msg_neighbour(as->as_ns, RUMP_RTM_DELETE, AF_INET,
+		    &la->la_addr, la->la_lladdr, la->la_ifp);
 	kmem_free(la, sizeof(*la));
 }
 
@@ -322,6 +325,11 @@ la_resolved(struct arp_state *as, struct llentry *la,
 	struct mbuf *m;
 
 	memcpy(dst, lla, ETHER_ADDR_LEN);
+	/* News for route monitors: a new neighbour, or a new address. */
+	if (la->la_state != LA_REACHABLE ||
+	    memcmp(la->la_lladdr, lla, ETHER_ADDR_LEN) != 0)
+		rt_msg_neighbour(as->as_ns, RUMP_RTM_ADD, AF_INET,
+		    &la->la_addr, lla, ifp);
 	memcpy(la->la_lladdr, lla, ETHER_ADDR_LEN);
 	la->la_state = LA_REACHABLE;
 	la->la_asked = 0;
@@ -414,6 +422,7 @@ arp_resolve(struct ifnet *ifp, struct mbuf *m, uint32_t dst,
 		}
 		la_hold(as, la, m);
 		la->la_asked = 1;
+		rt_msg_miss(as->as_ns, AF_INET, &dst, ifp);
 		/* Arm first: an answer may arrive while the request goes. */
 		callout_schedule(&la->la_timer, ARP_RETRANS);
 		arp_request(la, NULL);

@@ -235,6 +235,7 @@ ip_output(struct netstack *ns, struct mbuf *m, struct rtentry *rt, int flags)
 	}
 	if (ifp == NULL) {
 		ip_statinc(ns, IP_STAT_NOROUTE);
+		rt_msg_miss(ns, AF_INET, &dst, NULL);
 		error = ENETUNREACH;
 		goto drop;
 	}

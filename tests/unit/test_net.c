@@ -860,6 +860,66 @@ static const struct {
 	{ "2001:db8:ffff::", 32 },
 };
 
+/* Route messages (rtmsg.c): none logged before the first read, then
+ * every change, numbered; a reader a ring behind is told its loss. */
+static int
+rtm_read(uint64_t after, struct rump_rtmsgreq *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->rmr_after = after;
+	return ifioctl(tn_ns, NULL, RUMP_SIOCRTMREAD, req);
+}
+
+START_TEST(test_route_messages)
+{
+	struct ifnet *ifp = fake_create_up(0);
+	struct rump_rtmsgreq req;
+	uint32_t d = tn_addr("203.0.113.0"), g = tn_addr("198.51.100.9");
+	uint64_t now;
+
+	ck_assert_int_eq(in_addaddr(ifp, tn_addr("198.51.100.1"), 24, 0), 0);
+	ck_assert_int_eq(rtm_read(RUMP_RTM_NOW, &req), 0);
+	now = req.rmr_msg.rtm_seq;
+	ck_assert_uint_eq(now, 0);		/* nothing kept so far */
+	ck_assert_int_eq(rtm_read(now, &req), ETIMEDOUT);
+
+	ck_assert_int_eq(rt_add(tn_ns, AF_INET, &d, 24, &g, NULL, RTF_STATIC,
+	    NULL), 0);
+	ck_assert_int_eq(rt_delete(tn_ns, AF_INET, &d, 24), 0);
+	ck_assert_int_eq(rtm_read(now, &req), 0);
+	ck_assert_uint_eq(req.rmr_msg.rtm_seq, 1);
+	ck_assert_uint_eq(req.rmr_msg.rtm_type, RUMP_RTM_ADD);
+	ck_assert_uint_eq(req.rmr_msg.rtm_flags, RUMP_RTF_UP |
+	    RUMP_RTF_GATEWAY | RUMP_RTF_DONE | RUMP_RTF_STATIC);
+	ck_assert_uint_eq(req.rmr_msg.rtm_addrs, RUMP_RTA_DST |
+	    RUMP_RTA_GATEWAY | RUMP_RTA_NETMASK);
+	ck_assert_uint_eq(req.rmr_msg.rtm_plen, 24);
+	ck_assert_mem_eq(req.rmr_msg.rtm_dst, &d, 4);
+	ck_assert_mem_eq(req.rmr_msg.rtm_gateway, &g, 4);
+	ck_assert_uint_eq(req.rmr_msg.rtm_index, ifp->if_index);
+	ck_assert_uint_eq(req.rmr_lost, 0);
+	ck_assert_int_eq(rtm_read(1, &req), 0);
+	ck_assert_uint_eq(req.rmr_msg.rtm_type, RUMP_RTM_DELETE);
+	ck_assert(!(req.rmr_msg.rtm_flags & RUMP_RTF_UP));
+	ck_assert_int_eq(rtm_read(2, &req), ETIMEDOUT);
+
+	/* 300 more (3..302): the ring keeps 47..302, 3..46 are lost. */
+	for (int i = 0; i < 150; i++) {
+		ck_assert_int_eq(rt_add(tn_ns, AF_INET, &d, 24, &g, NULL, 0,
+		    NULL), 0);
+		ck_assert_int_eq(rt_delete(tn_ns, AF_INET, &d, 24), 0);
+	}
+	ck_assert_int_eq(rtm_read(2, &req), 0);
+	ck_assert_uint_eq(req.rmr_lost, 44);
+	ck_assert_uint_eq(req.rmr_msg.rtm_seq, 47);
+	ck_assert_int_eq(rtm_read(RUMP_RTM_NOW, &req), 0);
+	ck_assert_uint_eq(req.rmr_msg.rtm_seq, 302);
+	req.rmr_after = 0;
+	req.rmr_timeout_ms = -1;
+	ck_assert_int_eq(ifioctl(tn_ns, NULL, RUMP_SIOCRTMREAD, &req), EINVAL);
+}
+END_TEST
+
 START_TEST(test_route_inet6)
 {
 	struct ifnet *ifp = fake_create_up(0);
@@ -1630,6 +1690,7 @@ net_suite(void)
 	TN_CASE("routes");
 	tcase_add_loop_test(tc, test_route_lpm, 0, nitems(rt4_lookups));
 	tcase_add_test(tc, test_route_ops);
+	tcase_add_test(tc, test_route_messages);
 	tcase_add_test(tc, test_route_inet6);
 
 	TN_CASE("addresses");

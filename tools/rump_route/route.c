@@ -8,6 +8,7 @@
  *	rump.route [-n] get [-inet|-inet6] dest
  *	rump.route [-n] show [-inet|-inet6]
  *	rump.route [-n] flush [-inet|-inet6]
+ *	rump.route [-n] monitor [-c count]
  *
  * Messages as NetBSD's route(8): "add net 10.0.2.0/24: gateway
  * 10.0.0.1" on stdout; failures on stderr with the BSD error text
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rumpnet/rump_net.h>
@@ -28,7 +30,7 @@
 
 static const char *const usage_lines[] = {
 	"rump.route [-fnqv] command [[modifiers] args]",
-	"commands: add, change, delete, get, show, flush",
+	"commands: add, change, delete, get, show, flush, monitor",
 	"rump.route add|change|delete [-inet|-inet6] [-net|-host] "
 	    "dest [gateway]",
 	"    [-netmask mask] [-prefixlen n] [-iface] [-ifp ifname] "
@@ -37,6 +39,7 @@ static const char *const usage_lines[] = {
 	    "[-static|-nostatic] [-proxy]",
 	"rump.route get [-inet|-inet6] dest",
 	"rump.route show|flush [-inet|-inet6]",
+	"rump.route monitor [-c count]",
 	NULL
 };
 
@@ -423,6 +426,123 @@ do_flush(struct req *r)
 	return 0;
 }
 
+/* ------------------------------------------------------------ monitor */
+
+static const struct {
+	unsigned	type;
+	const char	*name, *what;
+} rtm_types[] = {
+	{ RUMP_RTM_ADD, "RTM_ADD", "Add Route" },
+	{ RUMP_RTM_DELETE, "RTM_DELETE", "Delete Route" },
+	{ RUMP_RTM_CHANGE, "RTM_CHANGE", "Change Metrics or flags" },
+	{ RUMP_RTM_MISS, "RTM_MISS", "Lookup failed on this address" },
+};
+
+static const struct rn_bit rta_bits[] = {
+	{ RUMP_RTA_DST, "DST", 0 },
+	{ RUMP_RTA_GATEWAY, "GATEWAY", 0 },
+	{ RUMP_RTA_NETMASK, "NETMASK", 0 },
+	{ 0, NULL, 0 },
+};
+
+/* One address of a message, as route monitor shows it. */
+static void
+print_rtm_addr(unsigned family, const uint8_t *a)
+{
+	char buf[RN_INET6_STRLEN];
+
+	printf(" %s", family == RN_AF_INET ? rn_fmt_inet(a, buf) :
+	    rn_fmt_inet6(a, buf));
+}
+
+/* NetBSD's layout: a "got message" line, the header with flags, locks
+ * and inits (none here), the address list and the addresses. */
+static void
+print_rtmsg(const struct rump_rtmsg *m)
+{
+	const char *name = "RTM_?", *what = "unknown message";
+	char flags[256], addrs[64], mac[RN_MAC_STRLEN];
+	uint8_t mask[16];
+	time_t now = time(NULL);
+	size_t i;
+
+	for (i = 0; i < sizeof(rtm_types) / sizeof(rtm_types[0]); i++)
+		if (rtm_types[i].type == m->rtm_type) {
+			name = rtm_types[i].name;
+			what = rtm_types[i].what;
+		}
+	printf("got message of size %zu on %s", sizeof(*m), ctime(&now));
+	rn_snprintb(flags, sizeof(flags), m->rtm_flags, rn_rtf_bits, 0);
+	printf("%s: %s: len %zu, pid: 0, seq %llu, errno %d, flags:%s\n",
+	    name, what, sizeof(*m), (unsigned long long)m->rtm_seq,
+	    m->rtm_errno, strchr(flags, '<') != NULL ? strchr(flags, '<') :
+	    "<>");
+	printf("locks:  inits: \n");
+	rn_snprintb(addrs, sizeof(addrs), m->rtm_addrs, rta_bits, 0);
+	printf("sockaddrs: %s\n", strchr(addrs, '<') != NULL ?
+	    strchr(addrs, '<') : "<>");
+	if (m->rtm_addrs & RUMP_RTA_DST)
+		print_rtm_addr(m->rtm_family, m->rtm_dst);
+	if (m->rtm_addrs & RUMP_RTA_GATEWAY) {
+		if (m->rtm_haslladdr)
+			printf(" %s", rn_fmt_mac(m->rtm_lladdr, mac));
+		else if (m->rtm_gateway[0] == 0 && m->rtm_gateway[1] == 0 &&
+		    m->rtm_gateway[2] == 0 && m->rtm_gateway[3] == 0 &&
+		    m->rtm_index != 0)
+			printf(" link#%u", m->rtm_index);
+		else
+			print_rtm_addr(m->rtm_family, m->rtm_gateway);
+	}
+	if (m->rtm_addrs & RUMP_RTA_NETMASK) {
+		memset(mask, 0, sizeof(mask));
+		for (i = 0; i < m->rtm_plen && i < 128; i++)
+			mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+		print_rtm_addr(m->rtm_family, mask);
+	}
+	printf("\n\n");
+	fflush(stdout);
+}
+
+/* rump.route monitor [-c count]: messages as they come. */
+static int
+do_monitor(int argc, char **argv)
+{
+	struct rump_rtmsgreq req;
+	unsigned long count = 0, seen = 0;
+	char *end;
+	int error;
+
+	if (argc == 2 && strcmp(argv[0], "-c") == 0) {
+		errno = 0;
+		count = strtoul(argv[1], &end, 10);
+		if (errno != 0 || *end != '\0' || count == 0)
+			rn_errx(1, "monitor: -c %s: bad count", argv[1]);
+	} else if (argc != 0)
+		rn_usage(usage_lines);
+	memset(&req, 0, sizeof(req));
+	req.rmr_after = RUMP_RTM_NOW;
+	if (rn_ioctl(RUMP_SIOCRTMREAD, &req) != 0)
+		rn_err(1, "monitor");
+	req.rmr_after = req.rmr_msg.rtm_seq;
+	while (count == 0 || seen < count) {
+		req.rmr_timeout_ms = 1000;
+		if (rn_ioctl(RUMP_SIOCRTMREAD, &req) != 0) {
+			error = errno;
+			if (error == ETIMEDOUT || error == EINTR)
+				continue;
+			errno = error;
+			rn_err(1, "monitor");
+		}
+		if (req.rmr_lost != 0)
+			printf("(%llu messages lost: this monitor was too "
+			    "slow)\n\n", (unsigned long long)req.rmr_lost);
+		print_rtmsg(&req.rmr_msg);
+		req.rmr_after = req.rmr_msg.rtm_seq;
+		seen++;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -460,6 +580,8 @@ main(int argc, char **argv)
 	}
 	r.cmd = cmdtab[i].cmd;
 	r.cmdname = cmdtab[i].name;
+	if (r.cmd == CMD_MONITOR)
+		return do_monitor(argc - 1, argv + 1);
 	parse_args(&r, argc - 1, argv + 1);
 	family = r.family;
 	if (r.family == 0)
@@ -489,8 +611,7 @@ main(int argc, char **argv)
 		r.family = family;
 		return do_flush(&r);
 	case CMD_MONITOR:
-		rn_errx(1, "monitor: not supported by this kernel (no "
-		    "routing socket)");
+		break;		/* done above */
 	}
 	return 1;
 }
