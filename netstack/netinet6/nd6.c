@@ -110,6 +110,9 @@ nd6_free(struct llentry6 *ln)
 	callout_stop(&ln->ln_timer);
 	nd->nd_stats[ND6_STAT_DROPPED] += ln->ln_hold.mq_len;
 	mq_purge(&ln->ln_hold);
+	if (ln->ln_state != ND6_LLINFO_INCOMPLETE)
+		rt_msg_neighbour(nd->nd_ns, RUMP_RTM_DELETE, AF_INET6,
+		    ln->ln_addr, ln->ln_lladdr, ln->ln_ifp);
 	kmem_free(ln, sizeof(*ln));
 }
 
@@ -153,6 +156,11 @@ nd6_resolved(struct llentry6 *ln, const uint8_t *lla, enum nd6_lstate st)
 	struct mqueue q;
 	struct mbuf *m;
 
+	/* News for route monitors: a new neighbour, or a new address. */
+	if (ln->ln_state == ND6_LLINFO_INCOMPLETE ||
+	    memcmp(ln->ln_lladdr, lla, ETHER_ADDR_LEN) != 0)
+		rt_msg_neighbour(nd->nd_ns, RUMP_RTM_ADD, AF_INET6,
+		    ln->ln_addr, lla, ifp);
 	memcpy(ln->ln_lladdr, lla, ETHER_ADDR_LEN);
 	memcpy(dst, lla, ETHER_ADDR_LEN);
 	nd6_setstate(ln, st);
@@ -279,6 +287,7 @@ nd6_resolve(struct ifnet *ifp, struct mbuf *m, const struct ksockaddr *dst,
 			return ENOBUFS;
 		}
 		nd6_setstate(ln, ND6_LLINFO_INCOMPLETE);
+		rt_msg_miss(ifp->if_ns, AF_INET6, a, ifp);
 	}
 	if (nd->nd_maxhold == 0) {
 		ND6_STATINC(nd, ND6_STAT_DROPPED);

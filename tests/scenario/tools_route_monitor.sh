@@ -8,13 +8,22 @@
 # <UP,HOST,DONE,LLINFO,CLONED> "addr MAC"; rump.arp -d: RTM_DELETE
 # <HOST,DONE,LLINFO,CLONED>; no route at all: RTM_MISS with only <DST>;
 # route add, change and delete: RTM_ADD, RTM_CHANGE, RTM_DELETE with
-# <DST,GATEWAY,NETMASK>; -c COUNT stops after COUNT messages.
+# <DST,GATEWAY,NETMASK>; IPv6 neighbours as IPv4 ones; -c COUNT stops
+# after COUNT messages.
 set -u
-. "$top_srcdir/tests/scenario/tools_lib.sh"
+. "$top_srcdir/tests/scenario/ipv6_lib.sh"
 tools_setup
 
-node n1 shmif0 lan.bus 198.51.100.1/24
-node n2 shmif0 lan.bus 198.51.100.2/24
+for n in 1 2; do
+	rump_server_start "unix://n$n" netinet6 || fail "start n$n"
+	rump_server_add_iface "unix://n$n" shmif0 lan.bus || fail "n$n shmif0"
+	env RUMP_SERVER="unix://n$n" rump.ifconfig shmif0 "198.51.100.$n/24" ||
+	    fail "n$n address"
+	env RUMP_SERVER="unix://n$n" rump.ifconfig shmif0 inet6 \
+	    "2001:db8::$n/64" || fail "n$n inet6 address"
+done
+rump_wait_addresses unix://n1 || fail "DAD on n1"
+rump_wait_addresses unix://n2 || fail "DAD on n2"
 export RUMP_SERVER=unix://n1
 mac2=$(get_macaddr unix://n2 shmif0) || fail "MAC of n2"
 
@@ -51,6 +60,11 @@ expect_line "on link#2" '^ 198\.51\.100\.2 link#2$' mon.txt
 expect_line "neighbour added" \
     '^RTM_ADD: Add Route: .*flags:<UP,HOST,DONE,LLINFO,CLONED>$' mon.txt
 expect_line "addresses" '^sockaddrs: <DST,GATEWAY>$' mon.txt
+
+# IPv6 neighbours the same way (NetBSD's ndp_rtm).
+expect_status 0 "ping6 n2" rump.ping6 -n -c 1 -X 3 2001:db8::2
+wait_msg "^ 2001:db8::2 $mac2\$"
+expect_line "IPv6 miss while resolving" '^ 2001:db8::2 link#2$' mon.txt
 
 expect_silent "arp -d" rump.arp -d 198.51.100.2
 wait_msg '^RTM_DELETE: Delete Route: .*flags:<HOST,DONE,LLINFO,CLONED>$'
