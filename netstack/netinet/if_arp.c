@@ -237,37 +237,18 @@ arp_send(struct ifnet *ifp, uint16_t op, const uint8_t *sha, uint32_t spa,
 	    edst != NULL ? edst : etherbroadcastaddr, ETHERTYPE_ARP);
 }
 
-/* The sender address for a request to tpa: an address of ifp on tpa's
- * subnet, else the primary one, else 0. */
-static uint32_t
-arp_source(struct ifnet *ifp, uint32_t tpa)
-{
-	struct in_ifaddr *first = NULL;
-
-	for (struct ifaddr *ifa = ifp->if_addrlist; ifa != NULL;
-	    ifa = ifa->ifa_next) {
-		struct in_ifaddr *ia = (struct in_ifaddr *)ifa;
-
-		if (ifa->ifa_family != AF_INET || (ifa->ifa_flags &
-		    (IN_IFF_DUPLICATED | IN_IFF_TENTATIVE)))
-			continue;
-		if ((tpa & ia->ia_netmask) == ia->ia_subnet)
-			return ia->ia_addr;
-		if (first == NULL)
-			first = ia;
-	}
-	return first != NULL ? first->ia_addr : 0;
-}
-
 static void
 arp_request(struct llentry *la, const uint8_t *edst)
 {
 	struct ifnet *ifp = la->la_ifp;
+	struct in_ifaddr *src = in_ifaddr_for(ifp, la->la_addr);
 
 	la->la_lastreq = netstack_now(ifp->if_ns);
 	ARP_STATINC(la->la_as, ARP_STAT_TXREQUESTS);
+	/* From an address on the target's subnet if we have one; from
+	 * 0.0.0.0 if none is usable. */
 	(void)arp_send(ifp, ARPOP_REQUEST, ifp->if_lladdr,
-	    arp_source(ifp, la->la_addr), NULL, la->la_addr, edst);
+	    src != NULL ? src->ia_addr : 0, NULL, la->la_addr, edst);
 }
 
 /*

@@ -123,8 +123,7 @@ in_broadcast(uint32_t addr, const struct ifnet *ifp)
 	return false;
 }
 
-/* An address of ifp usable as a source, preferring one on nh's subnet. */
-static struct in_ifaddr *
+struct in_ifaddr *
 in_ifaddr_for(struct ifnet *ifp, uint32_t nh)
 {
 	struct in_ifaddr *first = NULL;

@@ -48,6 +48,9 @@ struct in_ifaddr *in_ifaddr_primary(struct ifnet *ifp);
 struct in_ifaddr *in_ifaddr_onif(struct ifnet *ifp, uint32_t addr);
 /* The address record holding addr on any interface, or NULL. */
 struct in_ifaddr *in_ifaddr_lookup(struct netstack *ns, uint32_t addr);
+/* An address of ifp usable as a source (not TENTATIVE or DUPLICATED),
+ * one on nh's subnet if there is one, else the first; or NULL. */
+struct in_ifaddr *in_ifaddr_for(struct ifnet *ifp, uint32_t nh);
 /* Is addr one of ours (any interface, any state but DUPLICATED)? */
 bool in_islocal(struct netstack *ns, uint32_t addr);
 /* Is addr a broadcast address on ifp (limited, directed, or the
