@@ -115,27 +115,21 @@ arp_dad_duplicated(struct in_ifaddr *ia, const uint8_t *sha,
 }
 
 bool
-arp_dad_input(struct ifnet *ifp, uint16_t op, const uint8_t *sha,
-    uint32_t spa, uint32_t tpa)
+arp_dad_input(uint16_t op, const uint8_t *sha, bool probe,
+    struct in_ifaddr *sender, struct in_ifaddr *target)
 {
-	struct in_ifaddr *ia;
-
-	/* Another station uses the address (RFC 5227 2.1.1, first rule). */
-	if (spa != 0 && (ia = in_ifaddr_onif(ifp, spa)) != NULL) {
-		if (ia->ia_ifa.ifa_flags & IN_IFF_TENTATIVE) {
-			arp_dad_duplicated(ia, sha, op == ARPOP_REPLY ?
-			    "a reply" : "a request");
-			return true;
-		}
-		/* A DUPLICATED one is the sender's: learn it as any
-		 * neighbour's (if_arp.c does not defend it). */
-		return false;
+	/* Another station uses the address (RFC 5227 2.1.1, first rule).
+	 * A DUPLICATED one is the sender's: it is learnt as any
+	 * neighbour's, and if_arp.c does not defend it. */
+	if (sender != NULL && (sender->ia_ifa.ifa_flags & IN_IFF_TENTATIVE)) {
+		arp_dad_duplicated(sender, sha, op == ARPOP_REPLY ?
+		    "a reply" : "a request");
+		return true;
 	}
 	/* Another station probes for it too (second rule). */
-	if (spa == 0 && op == ARPOP_REQUEST &&
-	    (ia = in_ifaddr_onif(ifp, tpa)) != NULL &&
-	    (ia->ia_ifa.ifa_flags & IN_IFF_TENTATIVE)) {
-		arp_dad_duplicated(ia, sha, "a probe");
+	if (probe && op == ARPOP_REQUEST && target != NULL &&
+	    (target->ia_ifa.ifa_flags & IN_IFF_TENTATIVE)) {
+		arp_dad_duplicated(target, sha, "a probe");
 		return true;
 	}
 	return false;

@@ -525,7 +525,7 @@ arp_input(struct netstack *ns, struct mbuf *m)
 	struct arp_state *as = arp_state(ns);
 	struct ifnet *ifp = m->m_pkthdr.rcvif;
 	struct ether_arp ea;
-	struct in_ifaddr *ia;
+	struct in_ifaddr *sia, *tia;
 	struct llentry *la;
 	uint32_t spa, tpa;
 	uint16_t op;
@@ -573,20 +573,21 @@ arp_input(struct netstack *ns, struct mbuf *m)
 		ARP_STATINC(as, ARP_STAT_BADADDR);
 		goto drop;
 	}
-	/* About an address being checked, or found duplicated. */
-	if (arp_dad_input(ifp, op, ea.arp_sha, spa, tpa)) {
+	/* Our addresses it names, if any. */
+	sia = spa != 0 ? in_ifaddr_onif(ifp, spa) : NULL;
+	tia = in_ifaddr_onif(ifp, tpa);
+	/* About an address being checked: somebody else has it. */
+	if (arp_dad_input(op, ea.arp_sha, spa == 0, sia, tia)) {
 		ARP_STATINC(as, ARP_STAT_DUPADDR);
 		goto drop;
 	}
-	if (spa != 0 && (ia = in_ifaddr_onif(ifp, spa)) != NULL &&
-	    !(ia->ia_ifa.ifa_flags & IN_IFF_DUPLICATED)) {
+	if (sia != NULL && !(sia->ia_ifa.ifa_flags & IN_IFF_DUPLICATED)) {
 		ARP_STATINC(as, ARP_STAT_DUPADDR);
-		arp_conflict(as, ifp, ia, ea.arp_sha);
+		arp_conflict(as, ifp, sia, ea.arp_sha);
 		goto drop;
 	}
-	ia = in_ifaddr_onif(ifp, tpa);
-	itsme = ia != NULL &&
-	    !(ia->ia_ifa.ifa_flags & (IN_IFF_DUPLICATED | IN_IFF_TENTATIVE));
+	itsme = tia != NULL &&
+	    !(tia->ia_ifa.ifa_flags & (IN_IFF_DUPLICATED | IN_IFF_TENTATIVE));
 
 	/* A probe (sender 0.0.0.0, RFC 5227 2.1.1) teaches nothing. */
 	if (spa != 0) {

@@ -93,12 +93,14 @@ void arp_dad_start(struct in_ifaddr *ia);
 /* Its interface went down, or the address goes away. */
 void arp_dad_stop(struct in_ifaddr *ia);
 /*
- * An ARP packet from another station on ifp: => true if it shows an
+ * An ARP packet from another station: sender and target are our
+ * address records of its sender and target address (NULL if not ours),
+ * probe says the sender address is 0.0.0.0.  => true if it shows an
  * address of ours that is TENTATIVE to be in use (it is DUPLICATED
  * now) and is consumed; false to go on with it.
  */
-bool arp_dad_input(struct ifnet *ifp, uint16_t op, const uint8_t *sha,
-    uint32_t spa, uint32_t tpa);
+bool arp_dad_input(uint16_t op, const uint8_t *sha, bool probe,
+    struct in_ifaddr *sender, struct in_ifaddr *target);
 /* Forget every entry on ifp (interface down/detach). */
 void arp_purge_ifp(struct ifnet *ifp);
 
