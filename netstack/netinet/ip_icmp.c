@@ -317,6 +317,21 @@ icmp_notify(struct netstack *ns, const struct icmp_hdr *icp, size_t icmplen)
 	(*fn)(ns, &cm);
 }
 
+/* Does the message quote an IPv4 header and 8 more bytes (RFC 792),
+ * as errors and redirects must? */
+static bool
+icmp_quote_ok(const struct icmp_hdr *icp, size_t icmplen)
+{
+	const struct ip *oip = (const struct ip *)(icp + 1);
+	unsigned ohlen;
+
+	if (icmplen < ICMP_ADVLENMIN)
+		return false;
+	ohlen = (unsigned)IP_VHL_HL(oip->ip_vhl) << 2;
+	return IP_VHL_V(oip->ip_vhl) == IPVERSION && ohlen >= IP_MINHLEN &&
+	    icmplen >= ICMP_MINLEN + ohlen + 8;
+}
+
 void
 icmp_input(struct netstack *ns, struct mbuf *m, unsigned hlen)
 {
@@ -361,29 +376,16 @@ icmp_input(struct netstack *ns, struct mbuf *m, unsigned hlen)
 			icmp_statinc(ns, ICMP_STAT_BADCODE);
 			goto drop;
 		}
-		/* The quote must hold an IPv4 header and 8 more bytes. */
-		if (icmplen < ICMP_ADVLENMIN) {
+		if (!icmp_quote_ok(icp, icmplen)) {
 			icmp_statinc(ns, ICMP_STAT_BADLEN);
 			goto drop;
-		} else {
-			const struct ip *oip = (const struct ip *)(icp + 1);
-			unsigned ohlen = (unsigned)IP_VHL_HL(oip->ip_vhl) << 2;
-
-			if (IP_VHL_V(oip->ip_vhl) != IPVERSION ||
-			    ohlen < IP_MINHLEN ||
-			    icmplen < ICMP_MINLEN + ohlen + 8) {
-				icmp_statinc(ns, ICMP_STAT_BADLEN);
-				goto drop;
-			}
 		}
 		icmp_notify(ns, icp, icmplen);
 		break;
 
 	case ICMP_REDIRECT:
 		if (icp->icmp_code > ICMP_REDIRECT_TOSHOST ||
-		    icmplen < ICMP_ADVLENMIN ||
-		    IP_VHL_V(((const struct ip *)(icp + 1))->ip_vhl) !=
-		    IPVERSION) {
+		    !icmp_quote_ok(icp, icmplen)) {
 			icmp_statinc(ns, ICMP_STAT_BADREDIRECT);
 			break;
 		}
