@@ -48,15 +48,20 @@ rtmsg_log_destroy(struct rtmsg_log *log)
 	kmem_free(log, sizeof(*log));
 }
 
-/* Log m (its number is filled in) and wake the readers. */
-static void
-rtmsg_post(struct netstack *ns, struct rump_rtmsg *m)
+/* The log, or NULL while nobody has asked for one: then the message
+ * builders below return before building anything. */
+static struct rtmsg_log *
+rtmsg_log(struct netstack *ns)
 {
 	struct rtmsg_log **logp = rt_msglogp(ns);
-	struct rtmsg_log *log = logp != NULL ? *logp : NULL;
 
-	if (log == NULL)
-		return;		/* nobody has asked */
+	return logp != NULL ? *logp : NULL;
+}
+
+/* Log m (its number is filled in) and wake the readers. */
+static void
+rtmsg_post(struct rtmsg_log *log, struct rump_rtmsg *m)
+{
 	m->rtm_seq = log->rml_next++;
 	log->rml_ring[m->rtm_seq & (RTMSG_RING - 1)] = *m;
 	kcondvar_broadcast(&log->rml_cv);
@@ -71,9 +76,12 @@ rtmsg_keylen(int family)
 void
 rt_msg_route(struct netstack *ns, int type, const struct rtentry *rt)
 {
+	struct rtmsg_log *log = rtmsg_log(ns);
 	struct rump_rtmsg m;
 	unsigned kl = rtmsg_keylen(rt->rt_family);
 
+	if (log == NULL)
+		return;
 	memset(&m, 0, sizeof(m));
 	m.rtm_type = (uint16_t)type;
 	m.rtm_family = (uint16_t)rt->rt_family;
@@ -91,15 +99,18 @@ rt_msg_route(struct netstack *ns, int type, const struct rtentry *rt)
 		m.rtm_plen = (uint8_t)rt->rt_plen;
 	}
 	m.rtm_index = rt->rt_ifp != NULL ? rt->rt_ifp->if_index : 0;
-	rtmsg_post(ns, &m);
+	rtmsg_post(log, &m);
 }
 
 void
 rt_msg_neighbour(struct netstack *ns, int type, int family, const void *dst,
     const uint8_t *lladdr, const struct ifnet *ifp)
 {
+	struct rtmsg_log *log = rtmsg_log(ns);
 	struct rump_rtmsg m;
 
+	if (log == NULL)
+		return;
 	memset(&m, 0, sizeof(m));
 	m.rtm_type = (uint16_t)type;
 	m.rtm_family = (uint16_t)family;
@@ -114,15 +125,18 @@ rt_msg_neighbour(struct netstack *ns, int type, int family, const void *dst,
 		memcpy(m.rtm_lladdr, lladdr, ETHER_ADDR_LEN);
 	}
 	m.rtm_index = ifp != NULL ? ifp->if_index : 0;
-	rtmsg_post(ns, &m);
+	rtmsg_post(log, &m);
 }
 
 void
 rt_msg_miss(struct netstack *ns, int family, const void *dst,
     const struct ifnet *ifp)
 {
+	struct rtmsg_log *log = rtmsg_log(ns);
 	struct rump_rtmsg m;
 
+	if (log == NULL)
+		return;
 	memset(&m, 0, sizeof(m));
 	m.rtm_type = RUMP_RTM_MISS;
 	m.rtm_family = (uint16_t)family;
@@ -134,7 +148,7 @@ rt_msg_miss(struct netstack *ns, int family, const void *dst,
 		m.rtm_addrs |= RUMP_RTA_GATEWAY;
 		m.rtm_index = ifp->if_index;
 	}
-	rtmsg_post(ns, &m);
+	rtmsg_post(log, &m);
 }
 
 /* RUMP_SIOCRTMREAD; lock held, may sleep. */
