@@ -332,16 +332,9 @@ hj_sigpipe(void)
 	errno = error;
 }
 
+/* A call that writes nothing is a write call that never signals. */
 #define HJ_FD(ret, name, params, args)					\
-HJ_EXPORT ret								\
-name(int fd, HJ_UNPAREN params)						\
-{									\
-	int rfd = hj_rumpfd(fd);					\
-									\
-	if (rfd < 0)							\
-		return HOST(name)(fd, HJ_UNPAREN args);			\
-	return rump_sys_##name(rfd, HJ_UNPAREN args);			\
-}
+	HJ_FDW(ret, name, params, args, 1)
 #define HJ_FDW(ret, name, params, args, nosignal)			\
 HJ_EXPORT ret								\
 name(int fd, HJ_UNPAREN params)						\
