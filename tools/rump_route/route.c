@@ -460,6 +460,7 @@ print_rtm_addr(unsigned family, const uint8_t *a)
 static void
 print_rtmsg(const struct rump_rtmsg *m)
 {
+	static const uint8_t zero[sizeof(m->rtm_gateway)];
 	const char *name = "RTM_?", *what = "unknown message";
 	char flags[256], addrs[64], mac[RN_MAC_STRLEN];
 	uint8_t mask[16];
@@ -486,10 +487,9 @@ print_rtmsg(const struct rump_rtmsg *m)
 	if (m->rtm_addrs & RUMP_RTA_GATEWAY) {
 		if (m->rtm_haslladdr)
 			printf(" %s", rn_fmt_mac(m->rtm_lladdr, mac));
-		else if (m->rtm_gateway[0] == 0 && m->rtm_gateway[1] == 0 &&
-		    m->rtm_gateway[2] == 0 && m->rtm_gateway[3] == 0 &&
-		    m->rtm_index != 0)
-			printf(" link#%u", m->rtm_index);
+		else if (memcmp(m->rtm_gateway, zero,
+		    sizeof(m->rtm_gateway)) == 0 && m->rtm_index != 0)
+			printf(" link#%u", m->rtm_index);	/* no address */
 		else
 			print_rtm_addr(m->rtm_family, m->rtm_gateway);
 	}
