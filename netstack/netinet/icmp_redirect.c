@@ -186,8 +186,9 @@ redir_acceptable(struct netstack *ns, uint32_t from, uint32_t dst,
 	memcpy(&cur, rt->rt_gateway, sizeof(cur));
 	if (cur != from || gw == cur)
 		return NULL;
-	/* Routes set by hand stay as they are. */
-	if (rt->rt_plen == 32 && (rt->rt_flags & RTF_STATIC))
+	/* A host route is replaced only if a redirect made it: routes set
+	 * by hand (-nostatic ones too) stay as they are. */
+	if (rt->rt_plen == 32 && !(rt->rt_flags & RTF_DYNAMIC))
 		return NULL;
 	if (gw == KINADDR_ANY || in_multicast(gw) ||
 	    in_broadcast(gw, rt->rt_ifp) || in_islocal(ns, gw) ||
@@ -209,7 +210,8 @@ icmp_redirect_input(struct netstack *ns, uint32_t from, uint32_t dst,
 	    (ifp = redir_acceptable(ns, from, dst, gw)) == NULL)
 		return false;
 	if ((rt = rt_lookup_exact(ns, AF_INET, &dst, 32)) != NULL) {
-		/* Our own earlier redirect: replaced, and marked so. */
+		/* Our own earlier redirect (redir_acceptable let no other
+		 * host route through): replaced, and marked so. */
 		(void)rt_delete(ns, AF_INET, &dst, 32);
 		flags |= RTF_MODIFIED;
 	}
